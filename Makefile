@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml Makefile
 	touch $(STAMP)
 
 demo: setup
-	$(BIN)/harness score examples/results --out-verdicts runs/demo-verdicts.jsonl
+	$(BIN)/harness score examples/results --verdicts runs/demo-verdicts.jsonl
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

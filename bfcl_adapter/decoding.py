@@ -1,0 +1,250 @@
+"""Decoding model text into calls.
+
+``official`` mode reproduces BFCL's prompting-mode decoder (``default_decode_ast_prompting``)
+quirk for quirk, so that our verdicts equal the leaderboard's:
+
+* backticks, newlines and spaces are stripped from both ends, then ``[`` / ``]`` added where
+  missing, so a fenced ```python block keeps its language tag and fails to parse;
+* only keyword arguments are kept (positional ones are dropped), ``**x`` becomes the key ``None``;
+* a unary operator always negates a constant operand (``+5`` and ``not 5`` both give ``-5``);
+* a bare name becomes its identifier string, a call without keywords its source text, a
+  subscript its source text, a lambda always fails.
+
+Where the official decoder calls ``eval`` (a binary operation such as ``2**3`` or ``"a"+"b"``),
+we compute the same value with a small arithmetic evaluator over literals only: model text is
+never executed. Operations on anything else than literals fail to decode (the official decoder
+would run them), and results too large to be an argument are refused.
+
+``lenient`` mode accepts more: a call list inside a fenced block or surrounded by prose.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from typing import Any, Callable
+
+from .categories import Language
+from .types import Call, DecodeError
+
+MODES = ("official", "lenient")
+
+
+def decode(text: Any, language: Language = Language.PYTHON, mode: str = "official") -> list[Call]:
+    """Decode one raw model output into calls; raise :class:`DecodeError` if it is not a call list."""
+    if mode not in MODES:
+        raise ValueError(f"unknown decode mode {mode!r}; use one of {MODES}")
+    if not isinstance(text, str):
+        # Prompting-mode results are strings; anything else cannot be stripped, as in BFCL.
+        raise DecodeError(f"model result is a {type(text).__name__}, not text")
+    if mode == "lenient":
+        return _decode_lenient(text, language)
+    if language is Language.PYTHON:
+        return decode_python(text)
+    from . import _java_js  # tree-sitter is loaded only when Java/JavaScript is scored
+
+    if language is Language.JAVA:
+        return _java_js.decode_java(text)
+    return _java_js.decode_javascript(text)
+
+
+def bracketed(text: str) -> str:
+    """BFCL's pre-processing: strip ``\\`\\n `` from both ends, then wrap in ``[...]`` if needed."""
+    text = text.strip("`\n ")
+    if not text.startswith("["):
+        text = "[" + text
+    if not text.endswith("]"):
+        text = text + "]"
+    return text
+
+
+def decode_python(text: str) -> list[Call]:
+    source = bracketed(text).strip().strip("'")
+    try:
+        body = ast.parse(source, mode="eval").body
+        if isinstance(body, ast.Call):
+            return [_resolve_call(body)]
+        elements = getattr(body, "elts", None)
+        if elements is None:
+            raise DecodeError(f"expected a list of calls, got {type(body).__name__}")
+        calls = []
+        for element in elements:
+            if not isinstance(element, ast.Call):
+                raise DecodeError(f"list element is a {type(element).__name__}, not a call")
+            calls.append(_resolve_call(element))
+        return calls
+    except DecodeError:
+        raise
+    except (Exception, RecursionError) as exc:  # SyntaxError, ValueError, MemoryError, ...
+        raise DecodeError(f"{type(exc).__name__}: {exc}") from None
+
+
+def _resolve_call(node: ast.Call) -> Call:
+    parts: list[str] = []
+    func: ast.expr = node.func
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    arguments: dict[Any, Any] = {}
+    for keyword in node.keywords:
+        arguments[keyword.arg] = _resolve_value(keyword.value)
+    return Call(".".join(reversed(parts)), arguments)
+
+
+def _resolve_value(node: ast.expr) -> Any:
+    if isinstance(node, ast.Constant):
+        return "..." if node.value is Ellipsis else node.value
+    if isinstance(node, ast.UnaryOp):
+        if not hasattr(node.operand, "value"):
+            raise DecodeError("unary operator on a non-constant")
+        try:
+            return -node.operand.value  # BFCL negates, whatever the operator is
+        except TypeError as exc:
+            raise DecodeError(str(exc)) from None
+    if isinstance(node, ast.List):
+        return [_resolve_value(v) for v in node.elts]
+    if isinstance(node, ast.Dict):
+        result = {}
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                raise DecodeError("dict unpacking is not a value")
+            resolved_key = _resolve_value(key)
+            try:
+                result[resolved_key] = _resolve_value(value)
+            except TypeError as exc:  # unhashable key
+                raise DecodeError(str(exc)) from None
+        return result
+    if isinstance(node, ast.BinOp):
+        return _evaluate_literal_arithmetic(node)
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Call):
+        return ast.unparse(node) if not node.keywords else _resolve_call(node).to_bfcl()
+    if isinstance(node, ast.Tuple):
+        return tuple(_resolve_value(v) for v in node.elts)
+    if isinstance(node, ast.Subscript):
+        return ast.unparse(node.value) + "[" + ast.unparse(node.slice) + "]"
+    raise DecodeError(f"unsupported value: {type(node).__name__}")
+
+
+# --- literal arithmetic, in place of BFCL's eval ------------------------------------------------
+
+_MAX_SIZE = 100_000  # elements or characters; an argument this large is not a real answer
+
+
+def _checked_pow(base: Any, exponent: Any) -> Any:
+    if isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1:
+        if exponent * max(abs(base), 2).bit_length() > 64 * _MAX_SIZE:
+            raise DecodeError("power too large to evaluate")
+    return operator.pow(base, exponent)
+
+
+def _checked_mul(left: Any, right: Any) -> Any:
+    for seq, count in ((left, right), (right, left)):
+        if isinstance(seq, (str, bytes, list, tuple)) and isinstance(count, int):
+            if len(seq) * max(count, 0) > _MAX_SIZE:
+                raise DecodeError("repetition too large to evaluate")
+    return operator.mul(left, right)
+
+
+def _checked_lshift(left: Any, right: Any) -> Any:
+    if isinstance(right, int) and right > 64 * _MAX_SIZE:
+        raise DecodeError("shift too large to evaluate")
+    return operator.lshift(left, right)
+
+
+_BINARY: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: _checked_mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: _checked_pow,
+    ast.LShift: _checked_lshift,
+    ast.RShift: operator.rshift,
+    ast.BitOr: operator.or_,
+    ast.BitXor: operator.xor,
+    ast.BitAnd: operator.and_,
+    ast.MatMult: operator.matmul,
+}
+_UNARY: dict[type, Callable[[Any], Any]] = {
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.Invert: operator.invert,
+    ast.Not: operator.not_,
+}
+
+
+def _evaluate_literal_arithmetic(node: ast.expr) -> Any:
+    """Python semantics of an expression made of literals and operators; nothing else."""
+    try:
+        return _literal(node)
+    except DecodeError:
+        raise
+    except (Exception, RecursionError) as exc:  # ZeroDivisionError, TypeError, OverflowError...
+        raise DecodeError(f"{type(exc).__name__}: {exc}") from None
+
+
+def _literal(node: ast.expr) -> Any:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.BinOp):
+        left, right = _literal(node.left), _literal(node.right)
+        if isinstance(node.op, ast.Mod) and isinstance(left, (str, bytes)):
+            _check_format_arguments(right)
+        return _BINARY[type(node.op)](left, right)
+    if isinstance(node, ast.UnaryOp):
+        return _UNARY[type(node.op)](_literal(node.operand))
+    if isinstance(node, ast.List):
+        return [_literal(v) for v in node.elts]
+    if isinstance(node, ast.Tuple):
+        return tuple(_literal(v) for v in node.elts)
+    if isinstance(node, ast.Set):
+        return {_literal(v) for v in node.elts}
+    if isinstance(node, ast.Dict):
+        if any(k is None for k in node.keys):
+            raise DecodeError("dict unpacking in an expression")
+        return {_literal(k): _literal(v) for k, v in zip(node.keys, node.values)}  # type: ignore[arg-type]
+    raise DecodeError(f"expression uses {type(node).__name__}, which would be executed")
+
+
+def _check_format_arguments(value: Any) -> None:
+    # '%s' % x formats literals only, so it runs no code; but '%*d' % (10**9, 1) pads hugely.
+    values = value if isinstance(value, tuple) else (value,)
+    if any(isinstance(v, int) and abs(v) > _MAX_SIZE for v in values):
+        raise DecodeError("format width too large to evaluate")
+
+
+# --- lenient mode -------------------------------------------------------------------------------
+
+_FENCE = re.compile(r"```[A-Za-z0-9_+-]*\s*\n?(.*?)```", re.DOTALL)
+_BRACKETED = re.compile(r"\[.*\]", re.DOTALL)
+
+
+def _decode_lenient(text: str, language: Language) -> list[Call]:
+    """Try the official decoder on the text, then on each fenced block, then on the widest [...]."""
+    candidates = [text, *(_FENCE.findall(text))]
+    match = _BRACKETED.search(text)
+    if match:
+        candidates.append(match.group(0))
+    first_error: DecodeError | None = None
+    for candidate in candidates:
+        try:
+            return decode(candidate, language, "official")
+        except DecodeError as exc:
+            first_error = first_error or exc
+    assert first_error is not None
+    raise first_error
+
+
+def contains_call(text: Any, mode: str = "official") -> bool:
+    """Relevance detection as BFCL does it: the text decodes (as Python) to a non-empty call list."""
+    try:
+        calls = decode(text, Language.PYTHON, mode)
+    except DecodeError:
+        return False
+    return len(calls) > 0

@@ -1,0 +1,53 @@
+"""Scoring result records against the BFCL data: one verdict per case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from .categories import Category, Checker
+from .checking import score_case
+from .data import Entry, load_entries
+from .results import ResultFileError, ResultRecord
+from .types import Verdict
+
+
+@dataclass(frozen=True)
+class CaseVerdict:
+    id: str
+    category: Category
+    verdict: Verdict
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "category": self.category.value,
+            "valid": self.verdict.valid,
+            "error_type": self.verdict.error_type,
+        }
+
+
+def score_records(
+    records: Iterable[ResultRecord], data_dir: Path | str | None = None, mode: str = "official"
+) -> list[CaseVerdict]:
+    """Judge every record; an id that is not in its category's data is an input error."""
+    index: dict[Category, dict[str, Entry]] = {}
+    verdicts = []
+    for record in records:
+        category = record.category
+        if category.checker is Checker.MULTI_TURN or not category.runnable_offline:
+            raise ResultFileError(
+                f"{record.source}: scoring {category.value} is not supported yet "
+                "(single-turn AST and relevance categories are)"
+            )
+        if category not in index:
+            index[category] = {e.id: e for e in load_entries(category, data_dir)}
+        entry = index[category].get(record.id)
+        if entry is None:
+            raise ResultFileError(
+                f"{record.source}:{record.line}: unknown id {record.id!r} for BFCL v4 {category.value}"
+            )
+        verdict = score_case(category, record.result, entry.functions, entry.possible_answer, mode)
+        verdicts.append(CaseVerdict(record.id, category, verdict))
+    return verdicts

@@ -1,0 +1,16 @@
+"""Errors that reach the user as one clear line and a non-zero exit."""
+
+
+class UsageError(ValueError):
+    """Bad input from the user: a path, an option, a file's content."""
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    """Every exception type that means bad input (imported lazily: these modules are light)."""
+    from bfcl_adapter.categories import UnknownCategoryError
+    from bfcl_adapter.data import DataError
+    from bfcl_adapter.results import ResultFileError
+
+    from .backends.base import BackendError
+
+    return (UsageError, UnknownCategoryError, DataError, ResultFileError, BackendError)
