@@ -9,9 +9,9 @@ from rich.table import Table
 from rich.text import Text
 
 from bfcl_adapter.categories import Category
-from bfcl_adapter.scoring import Aggregate, CategoryScore, aggregate
+from bfcl_adapter.scoring import FULL_SIZES, Aggregate, CategoryScore, aggregate
 
-_BAR_WIDTH = 20
+_BAR_WIDTH = 12
 
 
 def _bar(accuracy: float) -> Text:
@@ -21,16 +21,16 @@ def _bar(accuracy: float) -> Text:
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:6.2f}"
+    return f"{100 * value:.2f}"
 
 
 def category_table(scores: Mapping[Category, CategoryScore], title: str = "Categories") -> Table:
     table = Table(title=title, title_justify="left", expand=False)
-    table.add_column("category")
-    table.add_column("group")
-    table.add_column("correct", justify="right")
-    table.add_column("total", justify="right")
-    table.add_column("acc %", justify="right")
+    table.add_column("category", no_wrap=True, min_width=22)
+    table.add_column("group", no_wrap=True)
+    table.add_column("ok", justify="right", no_wrap=True)
+    table.add_column("n", justify="right", no_wrap=True)
+    table.add_column("acc %", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for category in Category:
         if category not in scores:
@@ -45,15 +45,16 @@ def category_table(scores: Mapping[Category, CategoryScore], title: str = "Categ
 
 def aggregate_table(aggregates: Mapping[str, Aggregate], title: str = "BFCL v4 summary") -> Table:
     table = Table(title=title, title_justify="left", expand=False)
-    table.add_column("aggregate")
+    table.add_column("aggregate", no_wrap=True)
     table.add_column("acc %", justify="right")
-    table.add_column("cases", justify="right")
-    table.add_column("not run (counted as 0, as on the leaderboard)")
+    table.add_column("scored", justify="right")
+    table.add_column("not run: counted as 0, as on the leaderboard")
     for name, agg in aggregates.items():
         missing = ", ".join(m.value for m in agg.missing)
-        if len(missing) > 44:
+        if len(missing) > 40:
             missing = f"{len(agg.missing)} categories"
-        table.add_row(name, _pct(agg.accuracy), str(agg.total), Text(missing, style="dim"))
+        scored = agg.total - sum(FULL_SIZES[m] for m in agg.missing)
+        table.add_row(name, _pct(agg.accuracy), str(scored), Text(missing, style="dim"))
     return table
 
 
