@@ -28,7 +28,13 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run="harness.score_cmd:run")
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_score]
+def _add_eval(sub: argparse._SubParsersAction) -> None:
+    from .eval_cmd import add_parser
+
+    add_parser(sub)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_eval, _add_score]
 
 
 def build_parser() -> argparse.ArgumentParser:
