@@ -1,0 +1,1 @@
+"""Conformance suite: our decoder and checker against the official bfcl-eval verdicts."""
