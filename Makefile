@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.closeloop-setup
 ORACLE := .venv-oracle
-# CPU build of torch; pinned here, not in pyproject (which declares ranges only).
+# torch pinned here, not in pyproject (which declares ranges only): on these machines
+# torch==2.13.0 resolves to the CPU build kept in the local wheel folder (/opt/wheels).
 TORCH_PIN := torch==2.13.0
 BFCL_PIN := bfcl-eval==2026.3.23
 PYTEST_ARGS ?=
