@@ -11,7 +11,7 @@ TORCH_PIN := torch==2.13.0
 BFCL_PIN := bfcl-eval==2026.3.23
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test oracle-venv oracle bench clean
+.PHONY: setup demo test browser oracle-venv oracle bench clean
 
 setup: $(STAMP)
 
@@ -27,8 +27,14 @@ $(STAMP): pyproject.toml Makefile
 demo: setup
 	$(BIN)/harness score examples/results --verdicts runs/demo-verdicts.jsonl
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Headless Chromium for the HTML report's screenshot test (Debian packages).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null) \
+		|| echo "chromium not installed: the HTML screenshot test will be skipped"
 
 # The official checker, fully installed in its own virtualenv: the oracle of the conformance suite.
 oracle-venv: $(ORACLE)/.closeloop-setup

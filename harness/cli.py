@@ -34,7 +34,13 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:
     add_parser(sub)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_eval, _add_score]
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    from .report_cmd import add_parser
+
+    add_parser(sub)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_eval, _add_score, _add_report]
 
 
 def build_parser() -> argparse.ArgumentParser:

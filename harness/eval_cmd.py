@@ -129,6 +129,9 @@ def run(args: argparse.Namespace) -> int:
         backend.close()
     heading = f"{identity.path} · {outcome.mode} mode · {sum(s.total for s in outcome.scores.values())} cases"
     console.print(score_report(outcome.scores, args.decode_mode, heading=heading))
+    from .report_cmd import print_eval_report
+
+    print_eval_report(out, console)  # the ranked gaps; also writes gaps.json
     if outcome.skipped:
         console.print(f"[dim]not run: {', '.join(c.value for c in outcome.skipped)}[/]")
     console.print(f"run directory: {out}")
