@@ -36,10 +36,10 @@ def score_records(
     verdicts = []
     for record in records:
         category = record.category
-        if category.checker is Checker.MULTI_TURN or not category.runnable_offline:
+        if not category.runnable_offline:
             raise ResultFileError(
-                f"{record.source}: scoring {category.value} is not supported yet "
-                "(single-turn AST and relevance categories are)"
+                f"{record.source}: scoring {category.value} is not supported "
+                "(agentic categories need the live web or an embedding-model download)"
             )
         if category not in index:
             index[category] = {e.id: e for e in load_entries(category, data_dir)}
@@ -48,6 +48,11 @@ def score_records(
             raise ResultFileError(
                 f"{record.source}:{record.line}: unknown id {record.id!r} for BFCL v4 {category.value}"
             )
-        verdict = score_case(category, record.result, entry.functions, entry.possible_answer, mode)
+        if category.checker is Checker.MULTI_TURN:
+            from .multi_turn import check_multi_turn  # loads bfcl-eval's API classes on use
+
+            verdict = check_multi_turn(entry, record.result, mode=mode)
+        else:
+            verdict = score_case(category, record.result, entry.functions, entry.possible_answer, mode)
         verdicts.append(CaseVerdict(record.id, category, verdict))
     return verdicts

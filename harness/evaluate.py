@@ -45,6 +45,7 @@ class CategoryTiming:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
+    steps: int = 0  # model queries (multi-turn: several per entry)
 
 
 @dataclass
@@ -119,6 +120,20 @@ def generate_into(
         todo = [e for e in entries if e.id not in done]
         timing = timings.setdefault(category.value, CategoryTiming())
         advance = progress(category.value, len(entries), len(entries) - len(todo)) if progress else None
+        if category.checker is Checker.MULTI_TURN:
+            from .multi_turn_eval import run_multi_turn
+
+            stats = run_multi_turn(
+                backend, todo, run.result_file(category), mode=mode, decode_mode=config.decode_mode,
+                max_new_tokens=config.max_new_tokens, temperature=config.temperature,
+                seed=config.seed, on_entry_done=advance, to_result_text=result_text,
+            )  # fmt: skip
+            timing.cases += stats.entries
+            timing.steps += stats.steps
+            timing.prompt_tokens += stats.prompt_tokens
+            timing.completion_tokens += stats.completion_tokens
+            timing.seconds += stats.seconds
+            continue
         for start in range(0, len(todo), config.chunk_size):
             chunk = todo[start : start + config.chunk_size]
             began = time.perf_counter()
@@ -136,6 +151,7 @@ def generate_into(
             ]
             append_json_lines(run.result_file(category), rows)
             timing.cases += len(chunk)
+            timing.steps += len(chunk)
             timing.prompt_tokens += sum(c.prompt_tokens for c in completions)
             timing.completion_tokens += sum(c.completion_tokens for c in completions)
             timing.seconds += elapsed
@@ -191,7 +207,7 @@ def run_eval(
         from .errors import UsageError
 
         raise UsageError(f"{run.root} was generated in {previous['mode']} mode, not {mode}")
-    runnable = [c for c in config.categories if c.checker is not Checker.MULTI_TURN and c.runnable_offline]
+    runnable = [c for c in config.categories if c.runnable_offline]
     skipped = [c for c in config.categories if c not in runnable]
     config = EvalConfig(**{**asdict(config), "categories": runnable})
     meta: dict[str, Any] = {
@@ -226,10 +242,9 @@ def _merge_timing(old: dict[str, Any] | None, new: CategoryTiming) -> dict[str, 
     merged.prompt_tokens += new.prompt_tokens
     merged.completion_tokens += new.completion_tokens
     merged.seconds += new.seconds
+    merged.steps += new.steps
     return asdict(merged)
 
 
 def _not_run_reason(category: Category) -> str:
-    if category.checker is Checker.MULTI_TURN:
-        return "multi-turn categories are not supported by harness eval yet"
     return "agentic categories need the live web (web_search) or an embedding-model download (memory)"

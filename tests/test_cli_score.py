@@ -107,3 +107,19 @@ def test_help_does_not_import_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_scores_multi_turn_result_files(tmp_path):
+    from bfcl_adapter import Category, load_entries
+
+    entry = load_entries(Category.MULTI_TURN_BASE)[1]
+    replay = [["[" + ", ".join(turn) + "]", "Done."] for turn in entry.possible_answer]
+    path = write_lines(
+        tmp_path / "BFCL_v4_multi_turn_base_result.json",
+        [{"id": entry.id, "result": replay}, {"id": "multi_turn_base_2", "result": [["Hmm."]]}],
+    )
+    out = tmp_path / "v.jsonl"
+    assert main(["score", str(path), "--verdicts", str(out)]) == 0
+    rows = [json.loads(l) for l in out.read_text().splitlines()]
+    assert rows[0]["valid"] is True
+    assert rows[1]["error_type"] == "multi_turn:force_terminated"  # fewer turns than the ground truth
