@@ -1,0 +1,344 @@
+"""The default backend: a Hugging Face causal LM run in-process with ``model.generate``.
+
+torch and transformers are imported inside methods only (see registry.py for why).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING, Any, Sequence
+
+from harness.backends.base import BackendError, ChatRequest, Completion, ModelIdentity
+from harness.backends.models import ResolvedModel, materialize_hf_checkpoint, resolve_model, weights_sha256
+from harness.backends.registry import register_backend
+
+if TYPE_CHECKING:
+    import torch
+
+# Hermes/Qwen-style function-calling output ends a call here.
+TOOL_CALL_END = "</tool_call>"
+CPU_BATCH_SIZE = 16
+GPU_BATCH_SIZE = 64
+DTYPE_ALIASES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16", "half": "float16"}
+
+_CLOSER = {"[": "]", "(": ")", "{": "}"}
+_CLOSERS = frozenset(_CLOSER.values())
+
+PROBE_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "closeloop_probe_tool",
+        "description": "Probe: does the chat template render tools?",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string", "description": "A city name."}},
+            "required": ["city"],
+        },
+    },
+}
+
+
+def call_list_complete(text: str) -> bool:
+    """True once ``text`` is a whole prompting-mode call list, e.g. ``[f(a='x)]'), g(b=[1])]``.
+
+    The stripped text must start with ``[``; brackets, parentheses and braces are matched outside
+    '...' / "..." literals (with backslash escapes) and the answer is True when the outer list
+    closes. A mismatched closer means the text is not a call list we can end early: False, and
+    generation runs on to EOS or the token limit as it would without this check.
+    """
+    s = text.lstrip()
+    if not s.startswith("["):
+        return False
+    expected: list[str] = []
+    quote = ""
+    escaped = False
+    for ch in s:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch == '"' or ch == "'":
+            quote = ch
+        elif ch in _CLOSER:
+            expected.append(_CLOSER[ch])
+        elif ch in _CLOSERS:
+            if not expected or expected.pop() != ch:
+                return False
+            if not expected:
+                return True
+    return False
+
+
+def template_renders_tools(tokenizer: Any) -> bool:
+    """True when ``apply_chat_template(..., tools=[probe])`` differs from rendering without tools."""
+    messages = [{"role": "user", "content": "What is the weather in Paris?"}]
+    try:
+        plain = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        with_tools = tokenizer.apply_chat_template(
+            messages, tools=[PROBE_TOOL], tokenize=False, add_generation_prompt=True
+        )
+    except Exception:  # templates without tool support may raise on the extra variable
+        return False
+    return bool(with_tools) and with_tools != plain
+
+
+def _dtype_name(dtype: Any) -> str:
+    return str(dtype).removeprefix("torch.")
+
+
+def _make_stopper(tokenizer: Any, prompt_len: int, requests: Sequence[ChatRequest], eos_ids: set[int],
+                  stop_at_call_list: bool, stop_at_tool_call_end: bool) -> Any:
+    """A StoppingCriteria that ends each row on its own (transformers >= 4.39 takes a bool per row)."""
+    import torch
+    from transformers import StoppingCriteria
+
+    class PerSequenceStop(StoppingCriteria):
+        def __init__(self) -> None:
+            # Per row: generated-token count when it ended, and why ("stop" | "length").
+            self.lengths: list[int | None] = [None] * len(requests)
+            self.reasons: list[str] = ["length"] * len(requests)
+
+        def _ended(self, row: int, generated: "torch.Tensor") -> str | None:
+            request = requests[row]
+            steps = generated.shape[0]
+            if int(generated[-1]) in eos_ids:
+                return "stop"
+            text = tokenizer.decode(generated, skip_special_tokens=False)
+            if stop_at_call_list and call_list_complete(text):
+                return "stop"
+            if stop_at_tool_call_end and TOOL_CALL_END in text:
+                return "stop"
+            if request.stop and any(s in text for s in request.stop):
+                return "stop"
+            if steps >= request.max_new_tokens:
+                return "length"
+            return None
+
+        def __call__(self, input_ids: "torch.Tensor", scores: Any, **kwargs: Any) -> "torch.Tensor":
+            generated = input_ids[:, prompt_len:]
+            done = []
+            for row in range(len(requests)):
+                if self.lengths[row] is None:
+                    reason = self._ended(row, generated[row])
+                    if reason is not None:
+                        self.lengths[row] = generated.shape[1]
+                        self.reasons[row] = reason
+                done.append(self.lengths[row] is not None)
+            return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
+
+    return PerSequenceStop()
+
+
+@register_backend("transformers")
+class TransformersBackend:
+    """``model.generate`` over length-sorted batches with per-sequence early stopping.
+
+    Options: ``device`` ("cpu"/"cuda"; default CUDA when available), ``dtype`` (default bf16 on
+    CUDA, fp32 on CPU), ``batch_size`` (default 16 on CPU, 64 on CUDA), ``num_threads``
+    (torch.set_num_threads; left at torch's default unless given), ``materialize_gguf`` (load a
+    GGUF through its cached HF checkpoint: sub-second loads instead of de-quantizing each time),
+    ``stop_at_call_list`` / ``stop_at_tool_call_end`` (the early stops), ``model_name`` (override
+    the BFCL result-folder name), ``trust_remote_code``.
+    """
+
+    name = "transformers"
+
+    def __init__(
+        self,
+        model_path: str | None = None,
+        *,
+        device: str | None = None,
+        dtype: str | None = None,
+        batch_size: int | None = None,
+        num_threads: int | None = None,
+        materialize_gguf: bool = True,
+        stop_at_call_list: bool = True,
+        stop_at_tool_call_end: bool = True,
+        model_name: str | None = None,
+        trust_remote_code: bool = False,
+    ) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
+        self.resolved: ResolvedModel = resolve_model(model_path)
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        if num_threads:
+            torch.set_num_threads(int(num_threads))
+        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        on_gpu = self.device.type == "cuda"
+        if dtype in (None, "", "auto"):
+            self.dtype = torch.bfloat16 if on_gpu else torch.float32
+        else:
+            self.dtype = getattr(torch, DTYPE_ALIASES.get(dtype, dtype), None)
+            if not isinstance(self.dtype, torch.dtype):
+                raise BackendError(f"unknown dtype {dtype!r}: use float32, bfloat16 or float16")
+        self.batch_size = int(batch_size or (GPU_BATCH_SIZE if on_gpu else CPU_BATCH_SIZE))
+        if self.batch_size < 1:
+            raise BackendError(f"batch_size must be at least 1, got {batch_size}")
+        self.stop_at_call_list = stop_at_call_list
+        self.stop_at_tool_call_end = stop_at_tool_call_end
+
+        load_kwargs: dict[str, Any] = {"trust_remote_code": trust_remote_code}
+        if self.resolved.kind == "gguf" and materialize_gguf:
+            source, load_kwargs_extra = materialize_hf_checkpoint(self.resolved.path), {}
+        else:
+            source = self.resolved.model_dir
+            load_kwargs_extra = {"gguf_file": self.resolved.gguf_file} if self.resolved.gguf_file else {}
+        self.load_dir = source
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(source, **load_kwargs, **load_kwargs_extra)
+            self.model = AutoModelForCausalLM.from_pretrained(
+                source, dtype=self.dtype, **load_kwargs, **load_kwargs_extra
+            )
+        except (OSError, ValueError) as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise BackendError(f"cannot load model {self.resolved.path}: {first_line}") from exc
+        self.model.to(self.device).eval()
+        if getattr(self.tokenizer, "chat_template", None) is None:
+            raise BackendError(f"model has no chat template: {self.resolved.path}")
+        # Decoder-only models must be left-padded so every row's next token follows its prompt.
+        self.tokenizer.padding_side = "left"
+        if self.tokenizer.pad_token_id is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        self.eos_ids = self._eos_ids()
+        self._tools_in_template: bool | None = None
+        self._identity: ModelIdentity | None = None
+        self._model_name = (model_name or self.resolved.name).replace("/", "_")
+
+    def _eos_ids(self) -> set[int]:
+        ids: set[int] = set()
+        for source in (self.model.generation_config.eos_token_id, self.tokenizer.eos_token_id):
+            if isinstance(source, int):
+                ids.add(source)
+            elif source:
+                ids.update(int(i) for i in source)
+        return ids
+
+    @property
+    def identity(self) -> ModelIdentity:
+        # Hashed on first use (cached on disk afterwards) so construction stays fast.
+        if self._identity is None:
+            self._identity = ModelIdentity(
+                path=str(self.resolved.path),
+                backend=self.name,
+                dtype=_dtype_name(self.dtype),
+                weights_sha256=weights_sha256(self.resolved.path),
+                name=self._model_name,
+            )
+        return self._identity
+
+    def supports_tools_in_template(self) -> bool:
+        if self._tools_in_template is None:
+            self._tools_in_template = template_renders_tools(self.tokenizer)
+        return self._tools_in_template
+
+    def render(self, request: ChatRequest) -> str:
+        """The exact prompt text the model sees."""
+        kwargs: dict[str, Any] = {"tokenize": False, "add_generation_prompt": True}
+        if request.tools:
+            kwargs["tools"] = request.tools
+        try:
+            return self.tokenizer.apply_chat_template(request.messages, **kwargs)
+        except Exception as exc:
+            raise BackendError(f"chat template failed for request {request.id!r}: {exc}".replace("\n", " ")) from exc
+
+    def _batches(self, prompts: list[list[int]], requests: Sequence[ChatRequest]) -> list[list[int]]:
+        """Index batches: one sampling setting per batch, similar lengths together (less padding)."""
+        groups: dict[tuple[float, int | None], list[int]] = {}
+        for i, request in enumerate(requests):
+            key = (float(request.temperature), request.seed if request.temperature > 0 else None)
+            groups.setdefault(key, []).append(i)
+        batches = []
+        for indices in groups.values():
+            indices.sort(key=lambda i: len(prompts[i]))
+            batches.extend(indices[k:k + self.batch_size] for k in range(0, len(indices), self.batch_size))
+        return batches
+
+    def generate(self, requests: Sequence[ChatRequest]) -> list[Completion]:
+        prompts = [
+            self.tokenizer(self.render(r), add_special_tokens=False)["input_ids"] for r in requests
+        ]
+        results: list[Completion | None] = [None] * len(requests)
+        for batch in self._batches(prompts, requests):
+            for i, completion in zip(batch, self._generate_batch([requests[i] for i in batch],
+                                                                  [prompts[i] for i in batch])):
+                results[i] = completion
+        return [c for c in results if c is not None]
+
+    def _generate_batch(self, requests: list[ChatRequest], prompts: list[list[int]]) -> list[Completion]:
+        import torch
+        from transformers import GenerationConfig, StoppingCriteriaList
+
+        pad_id = int(self.tokenizer.pad_token_id)
+        width = max(len(p) for p in prompts)
+        input_ids = torch.full((len(prompts), width), pad_id, dtype=torch.long)
+        attention = torch.zeros((len(prompts), width), dtype=torch.long)
+        for row, prompt in enumerate(prompts):
+            if prompt:
+                input_ids[row, width - len(prompt):] = torch.tensor(prompt, dtype=torch.long)
+                attention[row, width - len(prompt):] = 1
+
+        temperature = float(requests[0].temperature)
+        sampling = temperature > 0
+        config = GenerationConfig(
+            max_new_tokens=max(r.max_new_tokens for r in requests),
+            do_sample=sampling,
+            temperature=temperature if sampling else None,
+            top_p=1.0 if sampling else None,
+            top_k=0 if sampling else None,
+            use_cache=True,
+            pad_token_id=pad_id,
+            eos_token_id=sorted(self.eos_ids) or None,
+            bos_token_id=self.tokenizer.bos_token_id,
+        )
+        stopper = _make_stopper(self.tokenizer, width, requests, self.eos_ids,
+                                self.stop_at_call_list, self.stop_at_tool_call_end)
+        if sampling and requests[0].seed is not None:
+            torch.manual_seed(int(requests[0].seed))
+
+        start = time.perf_counter()
+        with torch.inference_mode():
+            output = self.model.generate(
+                input_ids=input_ids.to(self.device),
+                attention_mask=attention.to(self.device),
+                generation_config=config,
+                stopping_criteria=StoppingCriteriaList([stopper]),
+            )
+        latency = time.perf_counter() - start
+
+        completions = []
+        generated = output[:, width:].cpu()
+        for row, request in enumerate(requests):
+            length = stopper.lengths[row] or generated.shape[1]
+            text = self.tokenizer.decode(generated[row, :length], skip_special_tokens=True)
+            for stop in request.stop:  # like OpenAI/vLLM: the stop string is not part of the reply
+                if stop and stop in text:
+                    text = text[: text.index(stop)]
+            completions.append(
+                Completion(
+                    text=text,
+                    prompt_tokens=len(prompts[row]),
+                    completion_tokens=int(length),
+                    latency_s=latency / len(requests),
+                    finish_reason=stopper.reasons[row] if stopper.lengths[row] else "length",
+                    extra={"batch_size": len(requests), "batch_latency_s": latency},
+                )
+            )
+        return completions
+
+    def close(self) -> None:
+        import gc
+
+        self.model = None
+        gc.collect()
+        try:
+            import torch
+
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+        except ImportError:
+            pass
