@@ -1,0 +1,58 @@
+"""Dates: calendar arithmetic, time zones and formatting, all executable ("dates.*")."""
+
+from ..dsl import A, B, DATE, DT, E, I, O, S, tool
+
+DOMAIN = "dates"
+
+TZ = S("IANA time-zone name such as 'Europe/Lisbon'", min_len=1)
+
+TOOLS = [
+    tool("days_between", "Number of days from one date to another.",
+         {"start_date": DATE("Earlier date, YYYY-MM-DD"), "end_date": DATE("Later date, YYYY-MM-DD"),
+          "inclusive": B("Count both end points", default=False)},
+         returns=O(days=I()), executor="dates.days_between"),
+    tool("date_shift", "Move a date forwards or backwards by days, weeks, months or years.",
+         {"date": DATE("Starting date"), "amount": I("How far to move; negative moves back"),
+          "unit": E("days weeks months years", "Unit of the amount", default="days")},
+         returns=O(date=DATE()), executor="dates.add"),
+    tool("weekday_name_of", "Day of the week a date falls on.",
+         {"date": DATE("The date"), "locale": E("en fr de es it pt nl", "Language of the name", default="en")},
+         returns=O(weekday=S(), iso_number=I(lo=1, hi=7)), executor="dates.weekday"),
+    tool("working_days_count", "Working days between two dates, skipping weekends and listed holidays.",
+         {"start_date": DATE("First day"), "end_date": DATE("Last day"),
+          "holidays": A(DATE(), "Extra non-working dates", default=[]),
+          "weekend": A(E("mon tue wed thu fri sat sun"), "Weekend days", default=["sat", "sun"], unique=True)},
+         returns=O(working_days=I()), executor="dates.business_days"),
+    tool("timezone_shift_clock", "Express a wall-clock date-time given in one zone as the local time of another zone.",
+         {"local_time": S("Date-time without offset, 'YYYY-MM-DDTHH:MM'", pattern="^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}"),
+          "from_zone": TZ, "to_zone": TZ},
+         returns=O(local_time=S(), utc_offset=S()), executor="dates.convert_timezone"),
+    tool("date_render_style", "Write a date in a chosen style.",
+         {"date": DATE("The date"), "style": E("iso us eu long short ordinal", "Output style", default="long")},
+         returns=O(text=S()), executor="dates.format"),
+    tool("iso_week_of_year", "ISO year and week number of a date.",
+         {"date": DATE("The date")}, returns=O(iso_year=I(), week=I(lo=1, hi=53)), executor="dates.iso_week"),
+    tool("leap_year_check", "Whether a year is a leap year in the Gregorian calendar.",
+         {"year": I("Year", lo=1, hi=9999)}, returns=O(year=I(), leap=B()), executor="dates.is_leap_year"),
+    tool("age_in_years_on", "Age in whole years (plus months and days) on a given date.",
+         {"birth_date": DATE("Date of birth"), "on_date": DATE("Reference date; today when omitted", opt=True)},
+         returns=O(years=I(), months=I(), days=I()), executor="dates.age"),
+    tool("month_grid_view", "The weeks of a month as rows of day numbers, Monday first.",
+         {"year": I("Year", lo=1, hi=9999), "month": I("Month 1-12", lo=1, hi=12)},
+         returns=O(weeks=A(A(I()))), executor="dates.month_calendar"),
+    tool("epoch_seconds_to_datetime", "Turn a Unix timestamp into an ISO date-time in a time zone.",
+         {"timestamp": I("Seconds since 1970-01-01 UTC"), "zone": S("IANA time zone", default="UTC")},
+         returns=O(datetime=DT()), executor="dates.from_unix"),
+    tool("datetime_to_epoch_seconds", "Unix timestamp of an ISO 8601 date-time with offset.",
+         {"datetime": DT("Date-time with offset, e.g. 2031-04-02T08:30:00+02:00")},
+         returns=O(timestamp=I()), executor="dates.to_unix"),
+    tool("clock_span_length", "Hours and minutes between two times of day, across midnight if needed.",
+         {"start": S("Start time HH:MM", pattern="^[0-2][0-9]:[0-5][0-9]$"),
+          "end": S("End time HH:MM", pattern="^[0-2][0-9]:[0-5][0-9]$")},
+         returns=O(hours=I(), minutes=I(), total_minutes=I()), executor="dates.duration"),
+    tool("nth_weekday_in_month", "Date of the n-th given weekday of a month, e.g. the third Thursday.",
+         {"year": I("Year", lo=1, hi=9999), "month": I("Month 1-12", lo=1, hi=12),
+          "weekday": E("monday tuesday wednesday thursday friday saturday sunday", "Weekday"),
+          "n": I("Which occurrence; -1 for the last", lo=-1, hi=5)},
+         returns=O(date=DATE()), executor="dates.nth_weekday"),
+]

@@ -1,0 +1,70 @@
+"""Geography: places, coordinates, routes, countries and the physical world."""
+
+from ..dsl import A, B, E, I, N, O, S, tool
+
+DOMAIN = "geography"
+
+LAT = N("Latitude in degrees", lo=-90, hi=90)
+LON = N("Longitude in degrees", lo=-180, hi=180)
+POINT = O(latitude=LAT, longitude=LON)
+MODE = E("driving walking cycling transit", "Mode of travel", default="driving")
+
+TOOLS = [
+    tool("address_to_coordinates", "Latitude and longitude of a street address or place name.",
+         {"address": S("Address or place", min_len=2), "country_hint": S("ISO alpha-2 code to disambiguate", opt=True, pattern="^[A-Z]{2}$")},
+         returns=O(latitude=N(), longitude=N(), formatted=S(), confidence=N(lo=0, hi=1))),
+    tool("coordinates_to_address", "Nearest street address for a coordinate pair.",
+         {"latitude": LAT, "longitude": LON, "language": S("Language of the result", default="en")},
+         returns=O(formatted=S(), locality=S(), country=S())),
+    tool("great_circle_distance", "Distance along the Earth's surface between two coordinates.",
+         {"origin": POINT, "destination": POINT, "unit": E("km mi nmi", "Distance unit", default="km")},
+         returns=O(distance=N(), initial_bearing_deg=N())),
+    tool("route_directions", "Turn-by-turn route between places with distance and travel time.",
+         {"origin": S("Start address or 'lat,lon'"), "destination": S("End address or 'lat,lon'"),
+          "waypoints": A(S(), "Stops on the way, in order", default=[]), "mode": MODE,
+          "avoid": A(E("tolls highways ferries"), "Road types to avoid", default=[], unique=True)},
+         returns=O(distance_km=N(), minutes=N(), steps=A(O(instruction=S(), distance_m=N())))),
+    tool("travel_time_matrix", "Travel times between every origin and every destination.",
+         {"origins": A(S(), "Start places", min_items=1, max_items=25),
+          "destinations": A(S(), "End places", min_items=1, max_items=25), "mode": MODE},
+         returns=O(minutes=A(A(N())))),
+    tool("nearby_places_search", "Points of interest of a kind near a location.",
+         {"near": S("Address or 'lat,lon'"),
+          "kind": E("cafe restaurant pharmacy hospital fuel atm park museum supermarket charging_station", "Kind of place"),
+          "radius_m": I("Search radius in metres", default=1000, lo=50, hi=50000),
+          "open_now": B("Only places open now", default=False)},
+         returns=O(places=A(O(name=S(), distance_m=I(), address=S(), rating=N(opt=True))))),
+    tool("country_profile_facts", "Capital, population, languages, currency and calling code of a country.",
+         {"country": S("Country name or ISO code"),
+          "fields": A(E("capital population area languages currency calling_code timezones neighbours"),
+                      "Facts wanted", default=["capital", "population", "currency"])},
+         returns=O(country=S(), facts=O(extra=S()))),
+    tool("terrain_elevation_at", "Ground elevation above sea level at one or more points.",
+         {"points": A(POINT, "Coordinates", min_items=1, max_items=100),
+          "unit": E("m ft", "Elevation unit", default="m")},
+         returns=O(elevations=A(N()))),
+    tool("local_time_zone_at", "Time zone and current UTC offset at a coordinate.",
+         {"latitude": LAT, "longitude": LON},
+         returns=O(zone=S(), utc_offset=S(), dst_active=B())),
+    tool("sunrise_sunset_times", "Sunrise, sunset and day length at a place on a date.",
+         {"latitude": LAT, "longitude": LON, "date": S("Day, YYYY-MM-DD", fmt="date")},
+         returns=O(sunrise=S(), sunset=S(), day_length_minutes=I())),
+    tool("river_basin_info", "Length, discharge and countries crossed of a river.",
+         {"river": S("River name")},
+         returns=O(length_km=N(), mean_discharge_m3s=N(), countries=A(S()), mouth=S())),
+    tool("peak_summit_lookup", "Height, range and first ascent of a mountain.",
+         {"mountain": S("Mountain name"), "unit": E("m ft", "Height unit", default="m")},
+         returns=O(height=N(), range=S(), first_ascent_year=I(opt=True), prominence=N())),
+    tool("postal_code_area", "Place names and centre point of a postal code.",
+         {"postal_code": S("Postal code", min_len=2), "country": S("ISO alpha-2", pattern="^[A-Z]{2}$")},
+         returns=O(places=A(S()), centre=O(latitude=N(), longitude=N()))),
+    tool("bounding_box_of_area", "Bounding box of a city, region or country.",
+         {"area": S("Area name")},
+         returns=O(south=N(), west=N(), north=N(), east=N())),
+    tool("isochrone_reach_area", "Area reachable from a point within a travel time, as a polygon.",
+         {"origin": POINT, "minutes": I("Travel time budget", lo=1, hi=120), "mode": MODE},
+         returns=O(polygon=A(A(N(), min_items=2, max_items=2)), area_km2=N())),
+    tool("city_population_rank", "Largest cities of a country by population.",
+         {"country": S("Country name or ISO code"), "top": I("How many cities", default=10, lo=1, hi=100)},
+         returns=O(cities=A(O(name=S(), population=I(), region=S())))),
+]
