@@ -82,6 +82,14 @@ def test_register_backend_decorator(monkeypatch: pytest.MonkeyPatch) -> None:
         BACKENDS.pop("_decorated")
 
 
+def test_option_a_backend_does_not_take() -> None:
+    with pytest.raises(BackendError) as info:
+        create_backend("openai", "m", batch_size=8)
+    message = str(info.value)
+    assert message.startswith("backend 'openai' does not take option(s) batch_size; it takes: ")
+    assert "base_url" in message and "\n" not in message
+
+
 class _FakeEntryPoint:
     def __init__(self, name: str, target: Any) -> None:
         self.name, self.value, self.group = name, f"fake_plugin:{name}", "closeloop.backends"
@@ -323,6 +331,39 @@ def test_call_list_complete_yes(text: str) -> None:
 )
 def test_call_list_complete_no(text: str) -> None:
     assert not call_list_complete(text)
+
+
+def test_stopper_ends_each_row_on_its_own() -> None:
+    torch = pytest.importorskip("torch")
+    from harness.backends.transformers_backend import _make_stopper
+
+    class CharTokenizer:  # one character per token id; id 0 is EOS
+        def decode(self, ids: Any, skip_special_tokens: bool = False) -> str:
+            return "".join("" if int(i) == 0 else chr(int(i)) for i in ids)
+
+    requests = [
+        ask("a", max_new_tokens=50),
+        ask("b", max_new_tokens=50, stop=("END",)),
+        ask("c", max_new_tokens=50),
+        ask("d", max_new_tokens=4),
+        ask("e", max_new_tokens=50),
+        ask("f", max_new_tokens=50),
+    ]
+    texts = ["[f(a=']')] more", "abcEND more", "hi\0......", "[f(x=1)] more", "<tool_call>{}</tool_call>x", "[f(x=1)]"]
+    stopper = _make_stopper(CharTokenizer(), 2, requests, {0}, stop_at_call_list=True, stop_at_tool_call_end=True)
+    width = max(len(t) for t in texts)
+    rows = [[ord("p"), ord("p")] + [0 if c == "\0" else ord(c) for c in t.ljust(width, ".")] for t in texts]
+    ids = torch.tensor(rows)
+    for step in range(1, width + 1):
+        done = stopper(ids[:, : 2 + step], None)
+    assert done.tolist() == [True, True, True, True, True, True]
+    assert stopper.lengths == [10, 6, 3, 4, 25, 8]
+    assert stopper.reasons == ["stop", "stop", "stop", "length", "stop", "stop"]
+
+    no_early = _make_stopper(CharTokenizer(), 2, requests[:1], {0}, stop_at_call_list=False, stop_at_tool_call_end=True)
+    for step in range(1, 16):
+        no_early(ids[:1, : 2 + step], None)
+    assert no_early.lengths == [None]
 
 
 _values = st.recursive(

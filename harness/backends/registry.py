@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import inspect
 from typing import Any, Callable, TypeVar
 
 from harness.backends.base import Backend, BackendError
@@ -88,7 +89,23 @@ def create_backend(name: str | None, model_path: str | None = None, **options: A
     factory = BACKENDS.get(name)
     if factory is None:
         raise BackendError(f"unknown backend {name!r}; known backends: {', '.join(sorted(BACKENDS))}")
+    _check_options(name, factory, options)
     return factory(model_path, **options)
+
+
+def _check_options(name: str, factory: BackendFactory, options: dict[str, Any]) -> None:
+    """An option the backend does not take is a usage error (one line), not a TypeError trace."""
+    try:
+        parameters = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):  # builtins/C callables: let the call itself decide
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return
+    accepted = {p.name for p in parameters if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+    unknown = sorted(set(options) - accepted)
+    if unknown:
+        known = ", ".join(sorted(accepted - {"model_path", "self"})) or "none"
+        raise BackendError(f"backend {name!r} does not take option(s) {', '.join(unknown)}; it takes: {known}")
 
 
 def _register_builtins() -> None:

@@ -184,16 +184,14 @@ class TransformersBackend:
 
         load_kwargs: dict[str, Any] = {"trust_remote_code": trust_remote_code}
         if self.resolved.kind == "gguf" and materialize_gguf:
-            source, load_kwargs_extra = materialize_hf_checkpoint(self.resolved.path), {}
+            self.load_dir = materialize_hf_checkpoint(self.resolved.path)
         else:
-            source = self.resolved.model_dir
-            load_kwargs_extra = {"gguf_file": self.resolved.gguf_file} if self.resolved.gguf_file else {}
-        self.load_dir = source
+            self.load_dir = self.resolved.model_dir
+            if self.resolved.gguf_file:
+                load_kwargs["gguf_file"] = self.resolved.gguf_file
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(source, **load_kwargs, **load_kwargs_extra)
-            self.model = AutoModelForCausalLM.from_pretrained(
-                source, dtype=self.dtype, **load_kwargs, **load_kwargs_extra
-            )
+            self.tokenizer = AutoTokenizer.from_pretrained(self.load_dir, **load_kwargs)
+            self.model = AutoModelForCausalLM.from_pretrained(self.load_dir, dtype=self.dtype, **load_kwargs)
         except (OSError, ValueError) as exc:
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise BackendError(f"cannot load model {self.resolved.path}: {first_line}") from exc
