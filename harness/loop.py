@@ -1,0 +1,403 @@
+"""The close-loop controller: eval -> gaps -> synth -> verify -> train -> eval -> accept or roll back.
+
+The controller only decides; the work is done by a :class:`Phases` object (the real one wires
+harness eval, synth, verify and rl; tests inject fakes). Everything lives in the loop directory::
+
+    LOOP_DIR/
+      state.json            the controller's state, rewritten atomically after every phase
+      split.json            BFCL ids per category: "probe" (diagnosis, acceptance) and "report"
+      round_000/eval/       the base model on the probe split (a harness eval run directory)
+      round_NNN/synth/ verify/ train/ eval/ decision.json
+      final/base/ final/best/   report-split evaluations: the numbers we publish
+
+Honest splits: BFCL entries are split once, with a fixed seed, into a probe split (at most 30%),
+used for every decision, and a report split, used only for the final numbers. Training data
+never contains BFCL items (synth's contamination guard and the verifier run every round).
+
+Resume: a phase is recorded as done only after it finished; on restart the controller skips
+done phases and reruns the interrupted one, which resumes its own work (eval appends per batch,
+training restarts from its last checkpoint, synth and verify are deterministic).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Protocol
+
+from bfcl_adapter.categories import Category
+from bfcl_adapter.diagnosis.weights import effective_weight
+from bfcl_adapter.results import atomic_write_text
+
+from .errors import UsageError
+
+SCHEMA_VERSION = 1
+MAX_PROBE_FRACTION = 0.30
+ROUND_PHASES = ("synth", "verify", "train", "eval", "decide")
+
+
+# --- what the controller needs from the world ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvalSummary:
+    run_dir: Path
+    accuracy: dict[Category, float]  # per category
+    verdicts: dict[str, bool]  # case id -> valid (for paired significance tests)
+
+
+class Phases(Protocol):
+    def evaluate(self, model: str, out: Path, ids: Mapping[Category, list[str]]) -> EvalSummary: ...
+
+    def synthesize(self, gaps_from: Path, out: Path, n: int, seed: int, replay: Mapping[str, float]) -> Path: ...
+
+    def verify(self, samples: Path, out: Path) -> Path: ...
+
+    def train(self, model: str, data: Path, out: Path, lr_scale: float, seed: int) -> Path: ...
+
+
+# --- configuration and state --------------------------------------------------------------------
+
+
+@dataclass
+class LoopConfig:
+    categories: list[Category]
+    rounds: int = 3
+    budget_s: float = 2 * 3600
+    seed: int = 0
+    probe_fraction: float = 0.2
+    probe_per_category: int | None = 20  # cap on probe cases per category (CPU budget)
+    report_per_category: int | None = None  # cap on report cases per category (None: all)
+    samples_per_round: int = 800
+    replay_share: float = 0.3  # share of each round's data drawn from categories fixed earlier
+    significance: float = 0.05  # McNemar p below which a drop counts as a regression
+    min_gain: float = 0.0  # the probe objective must rise by more than this to accept
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "categories": [c.value for c in self.categories]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "LoopConfig":
+        return cls(**{**data, "categories": [Category(c) for c in data["categories"]]})
+
+
+@dataclass
+class Recipe:
+    """The knobs a rejected round turns: more data, a lower learning rate."""
+
+    samples: int
+    lr_scale: float = 1.0
+
+    def after_rejection(self) -> "Recipe":
+        return Recipe(samples=int(self.samples * 1.5), lr_scale=self.lr_scale * 0.5)
+
+
+@dataclass
+class RoundState:
+    index: int
+    recipe: Recipe
+    done: list[str] = field(default_factory=list)
+    paths: dict[str, str] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+    decision: dict[str, Any] | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class LoopState:
+    base_model: str
+    config: LoopConfig
+    best_model: str
+    best_round: int = 0
+    best_scores: dict[str, float] = field(default_factory=dict)
+    rounds: list[RoundState] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    status: str = "running"  # running | done | budget
+    stop_reason: str = ""
+    final: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["config"] = self.config.to_json()
+        data["schema_version"] = SCHEMA_VERSION
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "LoopState":
+        rounds = [
+            RoundState(**{**r, "recipe": Recipe(**r["recipe"])}) for r in data.get("rounds", [])
+        ]
+        fields = {k: v for k, v in data.items() if k not in ("schema_version", "config", "rounds")}
+        return cls(**fields, config=LoopConfig.from_json(data["config"]), rounds=rounds)
+
+
+# --- splits and objective -----------------------------------------------------------------------
+
+
+def make_split(
+    ids_by_category: Mapping[Category, list[str]], fraction: float, seed: int
+) -> dict[str, dict[str, list[str]]]:
+    """Split each category's ids once: a probe share (<= 30%) and the rest for reporting."""
+    if not 0 < fraction <= MAX_PROBE_FRACTION:
+        raise UsageError(f"probe fraction must be in (0, {MAX_PROBE_FRACTION}], got {fraction}")
+    split = {}
+    for category, ids in ids_by_category.items():
+        shuffled = sorted(ids)
+        random.Random(f"{seed}:{category.value}").shuffle(shuffled)
+        cut = max(1, int(len(shuffled) * fraction))
+        split[category.value] = {"probe": sorted(shuffled[:cut]), "report": sorted(shuffled[cut:])}
+    return split
+
+
+def capped(ids: list[str], cap: int | None, seed: int, salt: str) -> list[str]:
+    if cap is None or len(ids) <= cap:
+        return ids
+    return sorted(random.Random(f"{seed}:{salt}").sample(ids, cap))
+
+
+def objective(accuracy: Mapping[Category, float]) -> float:
+    """Probe-split objective: accuracy weighted by each category's share of BFCL's Overall."""
+    weights = {c: effective_weight(c) for c in accuracy}
+    total = sum(weights.values())
+    if total == 0:
+        return sum(accuracy.values()) / max(len(accuracy), 1)
+    return sum(accuracy[c] * w for c, w in weights.items()) / total
+
+
+def regressions(
+    before: EvalSummary, after: EvalSummary, categories: list[Category], alpha: float
+) -> list[tuple[Category, float, float]]:
+    """Categories whose accuracy dropped significantly (exact McNemar on paired cases)."""
+    from bfcl_adapter.diagnosis.stats import mcnemar_exact
+
+    found = []
+    for category in categories:
+        prefix = category.value + "_"
+        fixed = broken = 0
+        for case_id, valid_before in before.verdicts.items():
+            if not case_id.startswith(prefix) or case_id not in after.verdicts:
+                continue
+            valid_after = after.verdicts[case_id]
+            fixed += (not valid_before) and valid_after
+            broken += valid_before and (not valid_after)
+        p = mcnemar_exact(fixed, broken)
+        if broken > fixed and p < alpha:
+            found.append((category, after.accuracy.get(category, 0.0) - before.accuracy.get(category, 0.0), p))
+    return found
+
+
+# --- the controller -----------------------------------------------------------------------------
+
+
+class CloseLoop:
+    def __init__(
+        self,
+        root: Path,
+        phases: Phases,
+        ids_by_category: Mapping[Category, list[str]] | None = None,
+        log: Callable[[str], None] = print,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.root = root
+        self.phases = phases
+        self.ids_by_category = ids_by_category
+        self.log = log
+        self.clock = clock
+        self.state: LoopState | None = None
+        self.split: dict[str, dict[str, list[str]]] = {}
+
+    # --- persistence ------------------------------------------------------------------------
+    @property
+    def state_path(self) -> Path:
+        return self.root / "state.json"
+
+    def save(self) -> None:
+        assert self.state is not None
+        atomic_write_text(self.state_path, json.dumps(self.state.to_json(), indent=2) + "\n")
+
+    def start(self, base_model: str, config: LoopConfig, resume: bool) -> None:
+        if self.state_path.exists():
+            if not resume:
+                raise UsageError(f"{self.root} already holds a loop; pass --resume or choose another --out")
+            try:
+                self.state = LoopState.from_json(json.loads(self.state_path.read_text()))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise UsageError(f"{self.state_path}: unreadable loop state ({exc})") from None
+            if self.state.base_model != base_model:
+                raise UsageError(f"{self.root} is a loop over {self.state.base_model}, not {base_model}")
+            self.split = json.loads((self.root / "split.json").read_text())
+            self.log(f"resuming loop in {self.root} (round {len(self.state.rounds) - 1})")
+            return
+        if resume:
+            raise UsageError(f"{self.root}: nothing to resume (no state.json)")
+        if self.ids_by_category is None:
+            raise UsageError("no BFCL ids to split")
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.split = make_split(
+            {c: self.ids_by_category[c] for c in config.categories}, config.probe_fraction, config.seed
+        )
+        atomic_write_text(self.root / "split.json", json.dumps(self.split, indent=1) + "\n")
+        self.state = LoopState(base_model=base_model, config=config, best_model=base_model)
+        self.state.rounds.append(RoundState(0, Recipe(config.samples_per_round)))
+        self.save()
+
+    def ids(self, part: str) -> dict[Category, list[str]]:
+        assert self.state is not None
+        config = self.state.config
+        cap = config.probe_per_category if part == "probe" else config.report_per_category
+        return {
+            c: capped(self.split[c.value][part], cap, config.seed, f"{part}:{c.value}")
+            for c in config.categories
+        }
+
+    # --- running ----------------------------------------------------------------------------
+    def _timed(
+        self, round_state: RoundState, name: str, work: Callable[[], Any], path_key: str | None = None
+    ) -> Any:
+        """Run one phase, then record it (and where its output went) in one atomic save."""
+        assert self.state is not None
+        began = self.clock()
+        value = work()
+        if path_key:
+            round_state.paths[path_key] = str(value)
+        spent = self.clock() - began
+        round_state.seconds += spent
+        self.state.elapsed_s += spent
+        round_state.done.append(name)
+        self.save()
+        return value
+
+    def _eval_summary(self, round_state: RoundState, model: str) -> EvalSummary:
+        out = self.root / f"round_{round_state.index:03d}" / "eval"
+        summary = self.phases.evaluate(model, out, self.ids("probe"))
+        round_state.paths["eval"] = str(out)
+        round_state.scores = {c.value: a for c, a in summary.accuracy.items()}
+        return summary
+
+    def run(self) -> LoopState:
+        assert self.state is not None
+        state, config = self.state, self.state.config
+        base_round = state.rounds[0]
+        if "eval" not in base_round.done:
+            self.log("round 0: evaluating the base model on the probe split")
+            self._timed(base_round, "eval", lambda: self._eval_summary(base_round, state.base_model))
+            state.best_scores = dict(base_round.scores)
+            self.save()
+        while state.status == "running":
+            current = state.rounds[-1]
+            if current.index > 0 and "decide" not in current.done:
+                self._run_round(current)
+                continue
+            if current.index >= config.rounds:
+                self._stop("done", f"{config.rounds} rounds finished")
+                break
+            if not self._budget_allows_round():
+                self._stop("budget", f"budget of {config.budget_s:.0f} s would be exceeded by another round")
+                break
+            recipe = current.recipe if current.index > 0 else Recipe(config.samples_per_round)
+            if current.decision and not current.decision.get("accepted"):
+                recipe = current.recipe.after_rejection()
+            state.rounds.append(RoundState(current.index + 1, recipe))
+            self.save()
+        self._final_report()
+        return state
+
+    def _budget_allows_round(self) -> bool:
+        assert self.state is not None
+        done = [r.seconds for r in self.state.rounds if r.index > 0 and r.decision]
+        expected = sum(done) / len(done) if done else 0.0
+        reserve = 2 * self.state.rounds[0].seconds  # the final report-split evaluations
+        return self.state.elapsed_s + expected + reserve < self.state.config.budget_s
+
+    def _stop(self, status: str, reason: str) -> None:
+        assert self.state is not None
+        self.state.status, self.state.stop_reason = status, reason
+        self.log(f"stopping: {reason}")
+        self.save()
+
+    def _run_round(self, r: RoundState) -> None:
+        assert self.state is not None
+        state, config = self.state, self.state.config
+        folder = self.root / f"round_{r.index:03d}"
+        previous = state.rounds[state.best_round]
+        seed = config.seed * 1000 + r.index
+        if "synth" not in r.done:
+            self.log(f"round {r.index}: synthesizing {r.recipe.samples} samples aimed at the gaps")
+            replay = self._replay_weights()
+            self._timed(r, "synth", lambda: self.phases.synthesize(
+                Path(previous.paths["eval"]), folder / "synth", r.recipe.samples, seed, replay), "synth")  # fmt: skip
+        if "verify" not in r.done:
+            self.log(f"round {r.index}: verifying")
+            self._timed(
+                r, "verify", lambda: self.phases.verify(Path(r.paths["synth"]), folder / "verify"), "verify"
+            )
+        if "train" not in r.done:
+            self.log(f"round {r.index}: training from {state.best_model} (lr x{r.recipe.lr_scale:g})")
+            self._timed(r, "train", lambda: self.phases.train(
+                state.best_model, Path(r.paths["verify"]), folder / "train", r.recipe.lr_scale, seed),
+                "checkpoint")  # fmt: skip
+        if "eval" not in r.done:
+            self.log(f"round {r.index}: evaluating the candidate on the probe split")
+            self._timed(r, "eval", lambda: self._eval_summary(r, r.paths["checkpoint"]))
+        self._timed(r, "decide", lambda: self._decide(r, folder))
+
+    def _replay_weights(self) -> dict[str, float]:
+        """Categories already fixed (>= 50% on the probe) keep a share of the data, against forgetting."""
+        assert self.state is not None
+        fixed = [c for c, a in self.state.best_scores.items() if a >= 0.5]
+        if not fixed:
+            return {}
+        share = self.state.config.replay_share / len(fixed)
+        return {c: share for c in fixed}
+
+    def _summary_of(self, r: RoundState) -> EvalSummary:
+        verdicts: dict[str, bool] = {}
+        path = Path(r.paths["eval"]) / "verdicts.jsonl"
+        for line in path.read_text().splitlines():
+            row = json.loads(line)
+            verdicts[row["id"]] = bool(row["valid"])
+        return EvalSummary(Path(r.paths["eval"]), {Category(c): a for c, a in r.scores.items()}, verdicts)
+
+    def _decide(self, r: RoundState, folder: Path) -> None:
+        assert self.state is not None
+        state, config = self.state, self.state.config
+        best = state.rounds[state.best_round]
+        before, after = self._summary_of(best), self._summary_of(r)
+        gain = objective(after.accuracy) - objective(before.accuracy)
+        dropped = regressions(before, after, config.categories, config.significance)
+        accepted = gain > config.min_gain and not dropped
+        if accepted:
+            reason = f"probe objective {objective(before.accuracy):.3f} -> {objective(after.accuracy):.3f}, no significant regression"
+            state.best_model, state.best_round, state.best_scores = r.paths["checkpoint"], r.index, dict(r.scores)
+        elif dropped:
+            names = ", ".join(f"{c.value} {d:+.1%} (p={p:.3f})" for c, d, p in dropped)
+            reason = f"significant regression: {names}; rolled back, next round: more data, lower learning rate"
+        else:
+            reason = f"probe objective did not improve ({gain:+.3f}); rolled back, next round: more data, lower learning rate"
+        r.decision = {"accepted": accepted, "gain": gain, "reason": reason,
+                      "best_model": state.best_model}  # fmt: skip
+        atomic_write_text(folder / "decision.json", json.dumps(r.decision, indent=2) + "\n")
+        self.log(f"round {r.index}: {'ACCEPTED' if accepted else 'rejected'}: {reason}")
+
+    def _final_report(self) -> None:
+        """Evaluate base and best on the report split: the only numbers published."""
+        assert self.state is not None
+        state = self.state
+        for name, model in (("base", state.base_model), ("best", state.best_model)):
+            if name in state.final:
+                continue
+            if name == "best" and state.best_model == state.base_model:
+                state.final["best"] = state.final["base"]
+                continue
+            self.log(f"final: evaluating the {name} model on the report split")
+            out = self.root / "final" / name
+            summary = self.phases.evaluate(model, out, self.ids("report"))
+            state.final[name] = {"model": model, "run_dir": str(out),
+                                 "accuracy": {c.value: a for c, a in summary.accuracy.items()}}  # fmt: skip
+            self.save()
+        if state.status == "running":
+            state.status = "done"
+        self.save()

@@ -1,0 +1,170 @@
+"""The close-loop controller with fake phases: acceptance, rollback, budget, resume after a kill."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bfcl_adapter import Category
+from harness.errors import UsageError
+from harness.loop import CloseLoop, EvalSummary, LoopConfig, make_split, objective
+
+CATS = [Category.SIMPLE_PYTHON, Category.IRRELEVANCE]
+IDS = {c: [f"{c.value}_{i}" for i in range(50)] for c in CATS}
+
+
+class Killed(Exception):
+    pass
+
+
+class FakePhases:
+    """Model quality is scripted per checkpoint name; every call is logged."""
+
+    def __init__(self, quality, kill_at=None):
+        self.quality = quality  # model name -> {category: fraction of cases valid}
+        self.calls = []
+        self.kill_at = kill_at
+
+    def _log(self, name):
+        self.calls.append(name)
+        if self.kill_at is not None and len(self.calls) == self.kill_at:
+            raise Killed(name)
+
+    def evaluate(self, model, out, ids):
+        self._log(f"eval:{Path(model).name}")
+        out.mkdir(parents=True, exist_ok=True)
+        verdicts, accuracy = {}, {}
+        for category, case_ids in ids.items():
+            share = self.quality[Path(model).name][category]
+            cut = round(share * len(case_ids))
+            for i, case_id in enumerate(case_ids):
+                verdicts[case_id] = i < cut
+            accuracy[category] = cut / len(case_ids)
+        (out / "verdicts.jsonl").write_text(
+            "".join(json.dumps({"id": k, "valid": v}) + "\n" for k, v in verdicts.items())
+        )
+        return EvalSummary(out, accuracy, verdicts)
+
+    def synthesize(self, gaps_from, out, n, seed, replay):
+        self._log(f"synth:{n}")
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+
+    def verify(self, samples, out):
+        self._log("verify")
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+
+    def train(self, model, data, out, lr_scale, seed):
+        self._log(f"train:{Path(model).name}:{lr_scale:g}")
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+
+
+def quality(**by_round):
+    """base and round_NNN checkpoints (named 'train') share names; key by the round folder."""
+    return by_round
+
+
+class RoundAwarePhases(FakePhases):
+    """Checkpoints are LOOP/round_NNN/train; their quality is looked up by round number."""
+
+    def evaluate(self, model, out, ids):
+        name = "base" if model == "base" else Path(model).parent.name
+        return super().evaluate(name, out, ids)
+
+
+def run_loop(tmp_path, phases, rounds=2, resume=False, clock=None, **config):
+    loop = CloseLoop(tmp_path / "loop", phases, IDS, log=lambda m: None,
+                     **({"clock": clock} if clock else {}))  # fmt: skip
+    loop.start("base", LoopConfig(categories=CATS, rounds=rounds, probe_per_category=None, **config), resume)
+    return loop.run()
+
+
+GOOD = {
+    "base": {Category.SIMPLE_PYTHON: 0.0, Category.IRRELEVANCE: 0.9},
+    "round_001": {Category.SIMPLE_PYTHON: 0.6, Category.IRRELEVANCE: 0.9},
+    "round_002": {Category.SIMPLE_PYTHON: 0.8, Category.IRRELEVANCE: 0.9},
+}
+
+
+def test_split_is_fixed_disjoint_and_bounded():
+    split = make_split(IDS, 0.2, seed=7)
+    again = make_split(IDS, 0.2, seed=7)
+    assert split == again
+    for c in CATS:
+        probe, report = set(split[c.value]["probe"]), set(split[c.value]["report"])
+        assert not probe & report and probe | report == set(IDS[c]) and len(probe) == 10
+    with pytest.raises(UsageError):
+        make_split(IDS, 0.5, seed=7)
+
+
+def test_accepts_improving_rounds_and_reports_on_the_report_split(tmp_path):
+    phases = RoundAwarePhases(GOOD)
+    state = run_loop(tmp_path, phases)
+    assert [r.decision["accepted"] for r in state.rounds[1:]] == [True, True]
+    assert state.best_round == 2 and state.status == "done"
+    assert set(state.final) == {"base", "best"}
+    split = json.loads((tmp_path / "loop" / "split.json").read_text())
+    report_ids = set(split["simple_python"]["report"])
+    final_ids = {json.loads(l)["id"] for l in (tmp_path / "loop/final/best/verdicts.jsonl").read_text().splitlines()}
+    assert {i for i in final_ids if i.startswith("simple_python")} == report_ids
+    assert (tmp_path / "loop" / "round_002" / "decision.json").exists()
+
+
+def test_rolls_back_on_regression_and_changes_recipe(tmp_path):
+    worse = dict(GOOD)
+    worse["round_001"] = {Category.SIMPLE_PYTHON: 0.7, Category.IRRELEVANCE: 0.2}  # forgot to abstain
+    phases = RoundAwarePhases(worse)
+    state = run_loop(tmp_path, phases)
+    first, second = state.rounds[1], state.rounds[2]
+    assert not first.decision["accepted"] and "regression" in first.decision["reason"]
+    assert second.recipe.samples > first.recipe.samples and second.recipe.lr_scale < first.recipe.lr_scale
+    assert "train:base:0.5" in phases.calls  # round 2 trained from the base again, lower lr
+    assert state.best_round == 2
+
+
+def test_rejects_when_objective_does_not_improve(tmp_path):
+    flat = dict(GOOD)
+    flat["round_001"] = dict(GOOD["base"])
+    flat["round_002"] = dict(GOOD["base"])
+    state = run_loop(tmp_path, RoundAwarePhases(flat))
+    assert state.best_model == "base" and state.final["best"] == state.final["base"]
+    assert "did not improve" in state.rounds[1].decision["reason"]
+
+
+def test_budget_stops_before_a_round_that_would_not_fit(tmp_path):
+    ticks = iter(range(0, 10**6, 100))
+    state = run_loop(tmp_path, RoundAwarePhases(GOOD), rounds=5, clock=lambda: next(ticks), budget_s=1500)
+    assert state.status == "budget" and len(state.rounds) < 6
+    assert "budget" in state.stop_reason
+
+
+@pytest.mark.parametrize("kill_at", range(1, 12))
+def test_resume_after_a_kill_at_any_phase_repeats_nothing(tmp_path, kill_at):
+    reference = RoundAwarePhases(GOOD)
+    run_loop(tmp_path / "ref", reference)
+    phases = RoundAwarePhases(GOOD, kill_at=kill_at)
+    try:
+        run_loop(tmp_path, phases)
+    except Killed:
+        pass
+    else:
+        return  # the kill point is past the end
+    resumed = RoundAwarePhases(GOOD)
+    state = run_loop(tmp_path, resumed, resume=True)
+    # the interrupted phase runs again; nothing else does
+    assert phases.calls[:-1] + resumed.calls == reference.calls
+    assert [r.index for r in state.rounds] == [0, 1, 2]
+
+
+def test_refuses_to_restart_or_resume_wrongly(tmp_path):
+    run_loop(tmp_path, RoundAwarePhases(GOOD), rounds=1)
+    with pytest.raises(UsageError, match="already holds a loop"):
+        run_loop(tmp_path, RoundAwarePhases(GOOD), rounds=1)
+    with pytest.raises(UsageError, match="nothing to resume"):
+        run_loop(tmp_path / "other", RoundAwarePhases(GOOD), resume=True)
+
+
+def test_objective_weights_categories_by_bfcl_share():
+    assert objective({Category.SIMPLE_PYTHON: 1.0, Category.IRRELEVANCE: 0.0}) < 0.5
