@@ -40,7 +40,15 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     add_parser(sub)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_eval, _add_score, _add_report]
+def _add_synth(sub: argparse._SubParsersAction) -> None:
+    from .synth_cmd import add_parser
+
+    add_parser(sub)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_eval, _add_score, _add_report, _add_synth,
+]  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -37,6 +37,7 @@ class EvalConfig:
     temperature: float = 0.0
     chunk_size: int = 32  # cases generated, then appended to disk, at a time
     data_dir: str | None = None
+    ids: dict[str, list[str]] | None = None  # only these entries, by category (the loop's splits)
 
 
 @dataclass
@@ -59,6 +60,9 @@ class EvalOutcome:
 
 def select_entries(category: Category, config: EvalConfig) -> list[Entry]:
     entries = load_entries(category, config.data_dir)
+    if config.ids is not None:
+        wanted = set(config.ids.get(category.value, ()))
+        entries = [e for e in entries if e.id in wanted]
     if config.sample is not None and config.sample < len(entries):
         rng = random.Random(f"{config.seed}:{category.value}")
         chosen = set(rng.sample(range(len(entries)), config.sample))
