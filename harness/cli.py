@@ -46,8 +46,20 @@ def _add_synth(sub: argparse._SubParsersAction) -> None:
     add_parser(sub)
 
 
+def _add_verify(sub: argparse._SubParsersAction) -> None:
+    from .verify_cmd import add_parser
+
+    add_parser(sub)
+
+
+def _add_close_loop(sub: argparse._SubParsersAction) -> None:
+    from .close_loop_cmd import add_parser
+
+    add_parser(sub)
+
+
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_eval, _add_score, _add_report, _add_synth,
+    _add_eval, _add_score, _add_report, _add_synth, _add_verify, _add_close_loop,
 ]  # fmt: skip
 
 

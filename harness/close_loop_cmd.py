@@ -1,0 +1,115 @@
+"""`harness close-loop [MODEL]`: eval -> gaps -> synth -> verify -> train -> eval, until done."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+from bfcl_adapter.categories import parse_categories
+
+from .errors import UsageError
+
+
+def parse_duration(text: str) -> float:
+    """'2h', '90m', '45s', '1h30m' or plain seconds.
+
+    >>> parse_duration("1h30m")
+    5400.0
+    """
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    parts = re.findall(r"(\d+(?:\.\d+)?)([hms])", text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise UsageError(f"--budget {text!r}: use e.g. 2h, 90m, 1h30m or seconds")
+    return sum(float(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "close-loop",
+        help="improve a model: eval, gaps, synth, verify, train, eval, keep if better, repeat",
+        description="The self-improving loop. State lives in --out; --resume continues after a kill.",
+    )
+    p.add_argument("model", nargs="?", default="default", help="HF model directory, .gguf, or 'default'")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--budget", default="2h", help="wall-clock budget (default 2h): 90m, 1h30m, 3600")
+    p.add_argument("--categories", default="non_live", help="categories the loop targets (default non_live)")
+    p.add_argument("--targets", help="targets TOML (see reports/targets/); shown as distance to target")
+    p.add_argument("--out", metavar="LOOP_DIR", help="loop directory (default runs/loop-<time>)")
+    p.add_argument("--resume", action="store_true")
+    p.add_argument("--backend", default="transformers", help="generation backend for evaluation")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--probe-fraction", type=float, default=0.2, help="share of BFCL used for decisions (<= 0.3)")
+    p.add_argument("--probe-per-category", type=int, default=20, help="cap on probe cases per category")
+    p.add_argument("--report-per-category", type=int, default=60,
+                   help="cap on report-split cases per category (0: all)")  # fmt: skip
+    p.add_argument("--samples-per-round", type=int, default=800)
+    p.add_argument("--max-new-tokens", type=int, default=128)
+    p.add_argument("--train-config", metavar="TOML", help="training settings (see configs/train.toml)")
+    p.add_argument("--train-max-steps", type=int, help="cap on optimizer steps per stage")
+    p.set_defaults(run="harness.close_loop_cmd:run")
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from bfcl_adapter.data import load_entries
+
+    from .loop import CloseLoop, LoopConfig
+    from .loop_phases import PhaseSettings, RealPhases
+
+    console = Console()
+    budget = parse_duration(args.budget)
+    categories = parse_categories(args.categories)
+    if not categories:
+        raise UsageError("no categories selected")
+    for flag in ("rounds", "probe_per_category", "samples_per_round", "max_new_tokens"):
+        if getattr(args, flag) <= 0:
+            raise UsageError(f"--{flag.replace('_', '-')} must be positive")
+    if args.resume and not args.out:
+        raise UsageError("--resume needs --out LOOP_DIR")
+    if args.train_config and not Path(args.train_config).is_file():
+        raise UsageError(f"{args.train_config}: no such file")
+    model = args.model
+    if model != "default":
+        from .backends.models import resolve_model
+
+        resolve_model(model)  # a missing or non-model path fails here, before any work
+    out = Path(args.out) if args.out else Path("runs") / f"loop-{time.strftime('%Y%m%d-%H%M%S')}"
+    start = time.monotonic()
+
+    def log(message: str) -> None:
+        minutes = (time.monotonic() - start) / 60
+        console.print(f"[dim]{minutes:6.1f} min[/] {message}")
+
+    from .eval_cmd import progress_bars
+
+    with progress_bars() as progress:
+        settings = PhaseSettings(
+            backend=args.backend, max_new_tokens=args.max_new_tokens, train_config=args.train_config,
+            train_max_steps=args.train_max_steps,
+        )  # fmt: skip
+        phases = RealPhases(settings, progress=progress, log=log)
+        ids = {c: [e.id for e in load_entries(c)] for c in categories}
+        loop = CloseLoop(out, phases, ids, log=log)
+        config = LoopConfig(
+            categories=categories, rounds=args.rounds, budget_s=budget, seed=args.seed,
+            probe_fraction=args.probe_fraction, probe_per_category=args.probe_per_category,
+            report_per_category=args.report_per_category or None,
+            samples_per_round=args.samples_per_round,
+        )  # fmt: skip
+        loop.start(model, config, args.resume)
+        state = loop.run()
+
+    from reports.loop_report import loop_table
+
+    console.print(loop_table(state.to_json()))
+    console.print(f"loop directory: {out}  ({state.status}: {state.stop_reason or 'finished'})")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run(argparse.Namespace()))

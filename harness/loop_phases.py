@@ -1,0 +1,105 @@
+"""The real phases of the close loop: harness eval, synth, the verification gate, rl training."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from bfcl_adapter.categories import Category
+
+from .loop import EvalSummary
+
+
+@dataclass
+class PhaseSettings:
+    backend: str = "transformers"
+    backend_options: dict[str, Any] = field(default_factory=dict)
+    max_new_tokens: int = 160
+    specs: str = "catalog"
+    procedural_tools: int = 200  # fresh generated tools each round, so names are read, not memorized
+    verify_profile: str = "ci"
+    train_method: str = "auto"
+    train_config: str | None = None  # train.toml
+    train_max_steps: int | None = None
+
+
+class RealPhases:
+    def __init__(self, settings: PhaseSettings, progress: Callable | None = None, log: Callable[[str], None] = print):
+        self.settings = settings
+        self.progress = progress
+        self.log = log
+
+    # --- eval ---------------------------------------------------------------------------------
+    def evaluate(self, model: str, out: Path, ids: Mapping[Category, list[str]]) -> EvalSummary:
+        from .backends.registry import create_backend
+        from .diagnosis import write_gaps
+        from .evaluate import EvalConfig, run_eval
+        from .rundir import open_run_dir
+
+        backend = create_backend(self.settings.backend, model, **self.settings.backend_options)
+        try:
+            run = open_run_dir(out, backend.identity.to_json(), resume=True)
+            config = EvalConfig(
+                categories=list(ids), ids={c.value: list(v) for c, v in ids.items()},
+                max_new_tokens=self.settings.max_new_tokens,
+            )  # fmt: skip
+            outcome = run_eval(backend, run, config, self.progress)
+        finally:
+            backend.close()
+        write_gaps(out)
+        verdicts = {v.id: v.verdict.valid for v in outcome.verdicts}
+        return EvalSummary(out, {c: s.accuracy for c, s in outcome.scores.items()}, verdicts)
+
+    # --- synth --------------------------------------------------------------------------------
+    def synthesize(self, gaps_from: Path, out: Path, n: int, seed: int, replay: Mapping[str, float]) -> Path:
+        from synth.generate import SynthConfig, run
+        from synth.recipes import Target, knobs_for, read_gaps
+        from synth.specs import generate_tools, load_catalog
+
+        targets, notes = read_gaps(gaps_from / "gaps.json")
+        for note in notes:
+            self.log(f"  synth: {note}")
+        if replay:
+            # Categories already solved keep a share of the data, so they are not forgotten.
+            share = sum(replay.values())
+            total = sum(t.weight for t in targets) or 1.0
+            targets = [replace(t, weight=t.weight / total * (1 - share)) for t in targets]
+            present = {t.category.value: t for t in targets}
+            for name, weight in replay.items():
+                if name in present:
+                    target = present[name]
+                    targets = [replace(t, weight=t.weight + weight) if t is target else t for t in targets]
+                else:
+                    targets.append(Target(Category(name), weight, knobs_for(Category(name))))
+        tools = load_catalog() + generate_tools(self.settings.procedural_tools, seed=seed)
+        result = run(SynthConfig(targets=targets, n=n, seed=seed), tools, out)
+        manifest = {"n": n, "seed": seed, "counts": result.counts, "replay": dict(replay),
+                    "spec_sources": self._spec_sources(seed)}  # fmt: skip
+        (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        return out
+
+    def _spec_sources(self, seed: int) -> list[str]:
+        return ["catalog", f"procedural:{self.settings.procedural_tools}:{seed}"]
+
+    # --- verify -------------------------------------------------------------------------------
+    def verify(self, samples: Path, out: Path) -> Path:
+        from .errors import UsageError
+        from .verify_cmd import verify
+
+        seed = json.loads((samples / "manifest.json").read_text())["seed"]
+        report = verify(samples, out, self.settings.verify_profile, spec_sources=self._spec_sources(seed))
+        if not report.ok:
+            raise UsageError(f"{out}: the verification gate blocked training (see verify.json)")
+        self.log(f"  verify: {report.accepted}/{report.total} samples accepted")
+        return out
+
+    # --- train --------------------------------------------------------------------------------
+    def train(self, model: str, data: Path, out: Path, lr_scale: float, seed: int) -> Path:
+        from .train_cmd import train_checkpoint
+
+        return train_checkpoint(
+            model, data, out, method=self.settings.train_method, config_path=self.settings.train_config,
+            max_steps=self.settings.train_max_steps, seed=seed, lr_scale=lr_scale,
+        )  # fmt: skip
