@@ -1,0 +1,83 @@
+"""bench/eval_throughput: generated tokens/s of the harness's transformers backend against a
+per-case ``model.generate`` loop, on the same 64 BFCL prompts (simple_python, BFCL's prompting
+format), the same model (the embedded SmolLM2-135M-Instruct) and the same token budget, in one run.
+
+Run: `.venv/bin/python bench/eval_throughput.py [--n 64] [--max-new-tokens 64] [--batch-size 16]`.
+Appends a row to bench/results/eval_throughput.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=64)
+    parser.add_argument("--max-new-tokens", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=16)
+    args = parser.parse_args()
+
+    import torch
+
+    from bfcl_adapter import Category, load_entries
+    from harness.backends.registry import create_backend
+    from harness.evaluate import EvalConfig, build_request
+
+    entries = load_entries(Category.SIMPLE_PYTHON)[: args.n]
+    config = EvalConfig(categories=[], max_new_tokens=args.max_new_tokens)
+    requests = [build_request(e, "prompting", config) for e in entries]
+    backend = create_backend("transformers", "default", batch_size=args.batch_size)
+    model, tokenizer = backend.model, backend.tokenizer
+
+    # Baseline: one model.generate per case, greedy, same token budget, no early stop.
+    began = time.perf_counter()
+    baseline_tokens = 0
+    for request in requests:
+        ids = tokenizer(backend.render(request), return_tensors="pt", add_special_tokens=False)
+        with torch.no_grad():
+            out = model.generate(**ids, max_new_tokens=args.max_new_tokens, do_sample=False,
+                                 pad_token_id=tokenizer.pad_token_id)  # fmt: skip
+        baseline_tokens += out.shape[1] - ids["input_ids"].shape[1]
+    baseline_s = time.perf_counter() - began
+
+    began = time.perf_counter()
+    completions = backend.generate(requests)
+    ours_s = time.perf_counter() - began
+    ours_tokens = sum(c.completion_tokens for c in completions)
+
+    record = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} · {os.cpu_count()} CPUs · load {os.getloadavg()[0]:.1f}",
+        "command": f"bench/eval_throughput.py --n {args.n} --max-new-tokens {args.max_new_tokens} "
+        f"--batch-size {args.batch_size}",
+        "baseline_tokens_per_s": round(baseline_tokens / baseline_s, 1),
+        "ours_tokens_per_s": round(ours_tokens / ours_s, 1),
+        "ratio": round((ours_tokens / ours_s) / (baseline_tokens / baseline_s), 2),
+        "baseline_s": round(baseline_s, 1),
+        "ours_s": round(ours_s, 1),
+    }
+    print(json.dumps(record, indent=2))
+    results = ROOT / "bench" / "results" / "eval_throughput.md"
+    if not results.exists():
+        results.write_text(
+            "# bench/eval_throughput\n\nGenerated tokens/s: harness's transformers backend (batched, sorted by "
+            "length, early stop) vs a per-case `model.generate` loop, same 64 BFCL prompts and model, one run. "
+            "Target: ratio >= 5.\n\n| date (UTC) | machine | command | per-case loop tok/s | harness tok/s | ratio |\n"
+            "|---|---|---|---|---|---|\n"
+        )
+    with results.open("a") as handle:
+        handle.write(f"| {record['date']} | {record['machine']} | `{record['command']}` | "
+                     f"{record['baseline_tokens_per_s']} | {record['ours_tokens_per_s']} | {record['ratio']}x |\n")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
