@@ -52,6 +52,12 @@ def _add_verify(sub: argparse._SubParsersAction) -> None:
     add_parser(sub)
 
 
+def _add_train(sub: argparse._SubParsersAction) -> None:
+    from .train_cmd import add_parser
+
+    add_parser(sub)
+
+
 def _add_close_loop(sub: argparse._SubParsersAction) -> None:
     from .close_loop_cmd import add_parser
 
@@ -59,7 +65,7 @@ def _add_close_loop(sub: argparse._SubParsersAction) -> None:
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_eval, _add_score, _add_report, _add_synth, _add_verify, _add_close_loop,
+    _add_eval, _add_score, _add_report, _add_synth, _add_verify, _add_train, _add_close_loop,
 ]  # fmt: skip
 
 

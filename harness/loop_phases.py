@@ -97,9 +97,22 @@ class RealPhases:
 
     # --- train --------------------------------------------------------------------------------
     def train(self, model: str, data: Path, out: Path, lr_scale: float, seed: int) -> Path:
-        from .train_cmd import train_checkpoint
+        from rl.common import device_kind
+        from rl.grpo import default_grpo_args
+        from rl.sft import default_sft_args
+        from rl.train import TrainSettings, load_train_toml, train
 
-        return train_checkpoint(
-            model, data, out, method=self.settings.train_method, config_path=self.settings.train_config,
-            max_steps=self.settings.train_max_steps, seed=seed, lr_scale=lr_scale,
-        )  # fmt: skip
+        from .train_cmd import _base_model
+
+        settings = load_train_toml(self.settings.train_config) if self.settings.train_config else TrainSettings()
+        settings.method, settings.seed = self.settings.train_method, seed
+        if self.settings.train_max_steps:
+            settings.max_steps = self.settings.train_max_steps
+        device = device_kind()
+        for stage, defaults in ((settings.sft, default_sft_args(device)), (settings.grpo, default_grpo_args(device))):
+            rate = stage.trl_args.get("learning_rate", defaults.get("learning_rate"))
+            if rate is not None:
+                stage.trl_args["learning_rate"] = rate * lr_scale  # a rejected round retries gentler
+        model_dir, identity = _base_model(model)
+        train(model_dir, data, out, settings, base_model=identity, log=self.log)
+        return out

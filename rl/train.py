@@ -1,0 +1,258 @@
+"""One training run: SFT, GRPO, SFT then GRPO, or ``auto`` (probe first, warm up with SFT on a cold start).
+
+``train(model_dir, data_dir, out, settings)`` writes ``out`` as described in :mod:`rl.checkpoint` and
+returns the final ``closeloop.json``. Killed at any point and run again with the same arguments, it
+skips the finished stages and resumes the current one from its newest checkpoint.
+
+``train.toml`` (every key optional; ``configs/train.toml`` is a commented example)::
+
+    method = "auto"          # sft | grpo | sft+grpo | auto
+    seed = 0
+    max_steps = 200          # cap per stage (also --max-steps)
+    [lora]                   # peft LoraConfig options for both stages (absent: full fine-tuning)
+    [sft]                    # closeloop SFT knobs (rl.sft.SFTSettings)
+    [sft.trl]                # any trl SFTConfig field
+    [grpo]                   # closeloop GRPO knobs (rl.grpo.GRPOSettings)
+    [grpo.trl]               # any trl GRPOConfig field
+    [grpo.reward]            # rl.rewards.RewardConfig
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .checkpoint import CLOSELOOP_JSON, SCHEMA_VERSION, export_final, now_iso, read_closeloop_json, versions
+from .checkpoint import write_json_atomic
+from .common import ConfigError, TrainError, is_main_process, wait_for_file
+from .data import load_train_data
+from .grpo import GRPOSettings
+from .sft import SFTSettings
+
+METHODS = ("sft", "grpo", "sft+grpo", "auto")
+REQUEST_FILE = "train-request.json"
+BASE_PROBE_FILE = "probe-base.json"
+
+
+@dataclass
+class TrainSettings:
+    method: str = "auto"
+    seed: int = 0
+    max_steps: int | None = None  # per stage
+    sft: SFTSettings = field(default_factory=SFTSettings)
+    grpo: GRPOSettings = field(default_factory=GRPOSettings)
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ConfigError(f"method must be one of {', '.join(METHODS)}, not {self.method!r}")
+        if self.max_steps is not None and (isinstance(self.max_steps, bool) or not isinstance(self.max_steps, int)
+                                           or self.max_steps <= 0):  # fmt: skip
+            raise ConfigError(f"max_steps must be a positive integer, not {self.max_steps!r}")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TrainSettings":
+        data = dict(data)
+        known = {"method", "seed", "max_steps", "lora", "sft", "grpo"}
+        for key in data:
+            if key not in known:
+                raise ConfigError(f"{key} is not a setting (known: {', '.join(sorted(known))})")
+        lora = data.pop("lora", None)
+        if lora is not None and not isinstance(lora, dict):
+            raise ConfigError("lora must be a table")
+        sections = {}
+        for name in ("sft", "grpo"):
+            section = data.pop(name, {})
+            if not isinstance(section, dict):
+                raise ConfigError(f"{name} must be a table")
+            if lora is not None and "lora" not in section:
+                section = {**section, "lora": lora}
+            sections[name] = section
+        seed = data.get("seed", 0)
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ConfigError(f"seed must be an integer, not {seed!r}")
+        if "method" in data and not isinstance(data["method"], str):
+            raise ConfigError("method must be a string")
+        return cls(sft=SFTSettings.from_dict(sections["sft"]), grpo=GRPOSettings.from_dict(sections["grpo"]),
+                   **data)  # fmt: skip
+
+
+def load_train_toml(path: str | Path) -> TrainSettings:
+    """Parse a train.toml; every error is a ConfigError that names the file and the key."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return TrainSettings.from_dict(data)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def validate_trl_settings(settings: TrainSettings) -> None:
+    """Check the trl tables against trl's own config classes before any model is loaded."""
+    import tempfile
+
+    from .grpo import grpo_config
+    from .sft import sft_config
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if settings.method != "grpo":
+            sft_config(settings.sft, Path(tmp), seed=settings.seed, max_steps=settings.max_steps)
+        if settings.method != "sft":
+            grpo_config(settings.grpo, Path(tmp), seed=settings.seed, max_steps=settings.max_steps,
+                        max_completion_length=64)  # fmt: skip
+
+
+def _request(model_dir: Path, data: Any, settings: TrainSettings, base_model: dict[str, Any]) -> dict[str, Any]:
+    return {"base_model": base_model, "model_dir": str(model_dir), "data_sha256": data.sha256,
+            "method": settings.method, "seed": settings.seed}  # fmt: skip
+
+
+def train(model_dir: str | Path, data_dir: str | Path, out: str | Path, settings: TrainSettings | None = None, *,
+          base_model: dict[str, Any] | None = None, console: Any = None, log: Any = print) -> dict[str, Any]:  # fmt: skip
+    """Run (or resume) the training and return the final closeloop.json."""
+    from .grpo import run_grpo
+    from .sft import run_sft
+
+    settings = settings or TrainSettings()
+    model_dir, out = Path(model_dir), Path(out)
+    if out.resolve() == model_dir.resolve():
+        raise ConfigError("--out must not be the model directory")
+    data = load_train_data(data_dir)
+    base_model = {"path": str(model_dir), **(base_model or {})}
+    out.mkdir(parents=True, exist_ok=True)
+
+    request = _request(model_dir, data, settings, base_model)
+    request_path = out / REQUEST_FILE
+    metrics_path = out / "metrics.jsonl"
+    stages_dir = out / "stages"
+    method = settings.method
+    if not is_main_process():  # rank 0 checks, decides and writes; the others follow its request file
+        decision = _wait_for_decision(request_path, method)
+    else:
+        previous = json.loads(request_path.read_text()) if request_path.is_file() else None
+        if previous is None and any(out.iterdir()):
+            raise ConfigError(f"{out} is not empty and holds no earlier training run; give a new or empty --out")
+        if previous is not None:
+            for key in ("model_dir", "data_sha256", "method", "seed"):
+                if previous.get(key) != request[key]:
+                    raise ConfigError(f"{out} holds a run with another {key.replace('_', ' ')} "
+                                      f"({previous.get(key)!r}); use a new --out to start afresh")  # fmt: skip
+            request = previous
+        finished = read_closeloop_json(out)
+        if finished is not None and previous is not None:
+            log(f"{out} is already trained ({finished.get('method')}); nothing to do")
+            return finished
+        write_json_atomic(request_path, request)  # first: a killed probe leaves a resumable directory
+        decision = request.get("decision") or {}
+        if method == "auto" and not decision:
+            decision = _cold_start_decision(model_dir, data, settings, out)
+            request["decision"] = decision
+            write_json_atomic(request_path, request)
+            log(f"auto: {decision['method']} ({decision['reason']})")
+    plan = decision.get("method", method)
+
+    stages: list[Any] = []
+    current = model_dir
+    notes: list[str] = []
+    if plan in ("sft", "sft+grpo"):
+        result = run_sft(current, data, stages_dir / "sft", settings.sft, seed=settings.seed,
+                         max_steps=settings.max_steps, metrics_path=metrics_path, console=console)  # fmt: skip
+        stages.append(result)
+        current = result.model_dir
+    if plan in ("grpo", "sft+grpo"):
+        try:
+            result = run_grpo(current, data, stages_dir / "grpo", settings.grpo, seed=settings.seed,
+                              max_steps=settings.max_steps, metrics_path=metrics_path, console=console,
+                              log=log)  # fmt: skip
+        except TrainError as exc:
+            if plan == "grpo":
+                raise
+            notes.append(f"grpo skipped: {exc}")
+            log(f"grpo skipped after sft: {exc}")
+        else:
+            stages.append(result)
+            current = result.model_dir
+
+    info = {
+        "schema_version": SCHEMA_VERSION,
+        "created": now_iso(),
+        "base_model": base_model,
+        "data": data.provenance(),
+        "method": method,
+        "method_run": plan,
+        "decision": decision or None,
+        "seed": settings.seed,
+        "max_steps": settings.max_steps,
+        "reward": asdict(settings.grpo.reward) if any(s.stage == "grpo" for s in stages) else None,
+        "stages": [{"name": s.stage, "steps": s.steps, "seconds": round(s.seconds, 1),
+                    **{k: v for k, v in s.info.get("stage", {}).items() if k not in ("name", "steps", "seconds")}}
+                   for s in stages],  # fmt: skip
+        "metrics": {s.stage: _summary(s.metrics) for s in stages},
+        "notes": notes,
+        "versions": versions(),
+    }
+    if is_main_process():
+        export_final(current, out, info)
+    return info
+
+
+def _cold_start_decision(model_dir: Path, data: Any, settings: TrainSettings, out: Path) -> dict[str, Any]:
+    """Probe the base model: GRPO alone when some prompt's reward varies, else SFT first."""
+    from .common import load_model, load_tokenizer, set_threads
+    from .grpo import auto_max_completion_length, probe_reward_variance
+
+    set_threads()
+    tokenizer = load_tokenizer(model_dir)
+    model = load_model(model_dir)
+    rows = data.scorable()
+    probe = probe_reward_variance(model, rows, settings.grpo.probe_prompts, tokenizer=tokenizer,
+                                  k=settings.grpo.probe_generations, reward=settings.grpo.reward,
+                                  max_new_tokens=auto_max_completion_length(tokenizer, rows),
+                                  seed=settings.seed)  # fmt: skip
+    del model
+    write_json_atomic(out / BASE_PROBE_FILE, probe.to_json())
+    cold = not probe.informative
+    return {
+        "method": "sft+grpo" if cold else "grpo",
+        "reason": (f"cold start: no probed prompt has reward variance (mean pass rate {probe.mean_pass_rate:.2f},"
+                   f" reward variance {probe.variance:.3g})" if cold else
+                   f"{len(probe.informative)} of {len(probe.rows)} probed prompts have 0 < pass rate < 1"),
+        "probe": probe.summary(),
+    }  # fmt: skip
+
+
+def _wait_for_decision(request_path: Path, method: str) -> dict[str, Any]:
+    import time
+
+    wait_for_file(request_path, "rank 0's training request")
+    while True:
+        request = json.loads(request_path.read_text())
+        if method != "auto" or request.get("decision"):
+            return request.get("decision") or {}
+        time.sleep(2.0)
+
+
+_SUMMARY_KEYS = (
+    "train_loss", "loss", "mean_token_accuracy", "tokens_per_second", "train_runtime", "num_tokens", "reward",
+    "reward_std", "rewards/correctness/mean", "rewards/gate/mean", "rewards/abstention/mean", "frac_reward_zero_std",
+    "mean_frac_reward_zero_std", "completions/mean_length", "step_time",
+)  # fmt: skip
+
+
+def _summary(metrics: dict[str, float]) -> dict[str, float]:
+    return {k: metrics[k] for k in _SUMMARY_KEYS if k in metrics}
+
+
+def is_complete(out: str | Path) -> bool:
+    return (Path(out) / CLOSELOOP_JSON).is_file()
