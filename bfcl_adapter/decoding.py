@@ -241,6 +241,50 @@ def _decode_lenient(text: str, language: Language) -> list[Call]:
     raise first_error
 
 
+_CLOSER = {"[": "]", "(": ")", "{": "}"}
+_CLOSERS = frozenset(_CLOSER.values())
+
+
+def call_list_closed(text: str) -> bool:
+    """True once ``text`` (left-stripped) is ``[`` ... its matching ``]``, quotes respected.
+
+    Generation uses it to stop a row as soon as its prompting-mode call list is complete. A
+    mismatched closer means the text is not a call list that can end early: False, and generation
+    runs on to EOS or the token limit as it would without this check.
+
+    >>> call_list_closed("[f(a='])'), g(b=[1, 2])]")
+    True
+    >>> call_list_closed("[f(a=[1, 2]")
+    False
+    >>> call_list_closed("I cannot help with that.")
+    False
+    """
+    s = text.lstrip()
+    if not s.startswith("["):
+        return False
+    expected: list[str] = []
+    quote = ""
+    escaped = False
+    for ch in s:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in _CLOSER:
+            expected.append(_CLOSER[ch])
+        elif ch in _CLOSERS:
+            if not expected or expected.pop() != ch:
+                return False
+            if not expected:
+                return True
+    return False
+
+
 def contains_call(text: Any, mode: str = "official") -> bool:
     """Relevance detection as BFCL does it: the text decodes (as Python) to a non-empty call list."""
     try:

@@ -18,44 +18,7 @@ from typing import Any, Iterator, Sequence
 import torch
 from transformers import StoppingCriteria, StoppingCriteriaList
 
-_CLOSER = {"[": "]", "(": ")", "{": "}"}
-_CLOSERS = frozenset(_CLOSER.values())
-
-
-def call_list_closed(text: str) -> bool:
-    """True once ``text`` (left-stripped) is ``[`` ... its matching ``]``, quotes respected.
-
-    >>> call_list_closed("[f(a='])'), g(b=[1, 2])]")
-    True
-    >>> call_list_closed("[f(a=[1, 2]")
-    False
-    >>> call_list_closed("I cannot help with that.")
-    False
-    """
-    s = text.lstrip()
-    if not s.startswith("["):
-        return False
-    expected: list[str] = []
-    quote = ""
-    escaped = False
-    for ch in s:
-        if quote:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch in _CLOSER:
-            expected.append(_CLOSER[ch])
-        elif ch in _CLOSERS:
-            if not expected or expected.pop() != ch:
-                return False  # not a call list we can end early: run on to EOS / the limit
-            if not expected:
-                return True
-    return False
+from bfcl_adapter.decoding import call_list_closed  # noqa: F401  (re-exported)
 
 
 class CallListStop(StoppingCriteria):

@@ -9,6 +9,7 @@ import os
 import time
 from typing import TYPE_CHECKING, Any, Sequence
 
+from bfcl_adapter.decoding import call_list_closed as call_list_complete  # one definition, shared with rl
 from harness.backends.base import BackendError, ChatRequest, Completion, ModelIdentity
 from harness.backends.models import ResolvedModel, materialize_hf_checkpoint, resolve_model, weights_sha256
 from harness.backends.registry import register_backend
@@ -22,8 +23,6 @@ CPU_BATCH_SIZE = 16
 GPU_BATCH_SIZE = 64
 DTYPE_ALIASES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16", "half": "float16"}
 
-_CLOSER = {"[": "]", "(": ")", "{": "}"}
-_CLOSERS = frozenset(_CLOSER.values())
 
 PROBE_TOOL = {
     "type": "function",
@@ -37,40 +36,6 @@ PROBE_TOOL = {
         },
     },
 }
-
-
-def call_list_complete(text: str) -> bool:
-    """True once ``text`` is a whole prompting-mode call list, e.g. ``[f(a='x)]'), g(b=[1])]``.
-
-    The stripped text must start with ``[``; brackets, parentheses and braces are matched outside
-    '...' / "..." literals (with backslash escapes) and the answer is True when the outer list
-    closes. A mismatched closer means the text is not a call list we can end early: False, and
-    generation runs on to EOS or the token limit as it would without this check.
-    """
-    s = text.lstrip()
-    if not s.startswith("["):
-        return False
-    expected: list[str] = []
-    quote = ""
-    escaped = False
-    for ch in s:
-        if quote:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == quote:
-                quote = ""
-        elif ch == '"' or ch == "'":
-            quote = ch
-        elif ch in _CLOSER:
-            expected.append(_CLOSER[ch])
-        elif ch in _CLOSERS:
-            if not expected or expected.pop() != ch:
-                return False
-            if not expected:
-                return True
-    return False
 
 
 def template_renders_tools(tokenizer: Any) -> bool:
