@@ -13,6 +13,11 @@ The gated reward is the same in both. Each run does ``--warmup`` untimed steps, 
 ones; a step is an optimizer step (generation + reward + loss + backward + update). Prompt selection
 by probe is off in both (it is a one-off cost before training, reported separately by the trainer).
 
+The untrained model rarely passes, so most groups would score alike, and ours skips the forward and
+backward of micro-batches whose advantages are all 0 (exactly, see rl.grpo). To time the full work of
+a step, both sides get by default one more reward, ``len(completion) / 1000``, which gives every group
+some variance; ``--no-variance`` times the plain gated reward instead.
+
 Run: ``.venv/bin/python bench/grpo_step.py [--model DIR|default] [--steps 2]``. Appends a row to
 bench/results/grpo_step.md (and the raw record to grpo_step.jsonl).
 """
@@ -63,14 +68,26 @@ class StepTimer:
             def on_log(self, args, state, control, logs=None, **kw):
                 if logs and "completions/mean_length" in logs:
                     timer.lengths.append(float(logs["completions/mean_length"]))
+                    timer.zero_std.append(float(logs.get("frac_reward_zero_std", float("nan"))))
+                    timer.skipped.append(float(logs.get("closeloop/skipped_microbatches", 0.0)))
 
         self.seconds: list[float] = []
         self.lengths: list[float] = []
+        self.zero_std: list[float] = []  # share of zero-variance groups per step
+        self.skipped: list[float] = []  # share of micro-batches skipped (all advantages 0), ours only
         self._start = 0.0
         self.callback = Callback()
 
 
-def run(kind: str, model_dir: Path, rows: list[dict], steps: int, warmup: int, seed: int) -> dict:
+def length_reward(prompts, completions, **kwargs):
+    """A tiny extra reward that gives every group variance (so no step can be skipped)."""
+    from rl.rewards import completion_text
+
+    return [len(completion_text(c)) / 1000 for c in completions]
+
+
+def run(kind: str, model_dir: Path, rows: list[dict], steps: int, warmup: int, seed: int,
+        variance: bool = True) -> dict:  # fmt: skip
     import datasets
     import torch
     from trl import GRPOConfig, GRPOTrainer
@@ -86,13 +103,16 @@ def run(kind: str, model_dir: Path, rows: list[dict], steps: int, warmup: int, s
     torch.manual_seed(seed)
     tokenizer = load_tokenizer(model_dir)
     funcs, weights = build_reward_funcs()
+    if variance:
+        funcs, weights = funcs + [length_reward], weights + [1.0]
     shape = {"num_generations": 4, "per_device_train_batch_size": 8, "gradient_accumulation_steps": 4}
     total = warmup + steps
     out = Path(tempfile.mkdtemp(prefix=f"grpo-bench-{kind}-"))
     common = {"max_steps": total, "save_strategy": "no", "report_to": "none", "logging_steps": 1,
               "seed": seed, "reward_weights": weights, "disable_tqdm": True}  # fmt: skip
     if kind == "trl-default":
-        config = GRPOConfig(output_dir=str(out), **shape, **common)
+        # use_cpu only where there is no GPU: trl's default bf16 refuses to start on a CPU box without it.
+        config = GRPOConfig(output_dir=str(out), **shape, **common, use_cpu=not torch.cuda.is_available())
         model = load_model(model_dir, bf16=False)
         trainer_class, extra = GRPOTrainer, {}
         context = None
@@ -118,6 +138,8 @@ def run(kind: str, model_dir: Path, rows: list[dict], steps: int, warmup: int, s
         "seconds_per_step": statistics.fmean(timed),
         "steps": timer.seconds,
         "completion_mean_length": statistics.fmean(timer.lengths[warmup:]) if timer.lengths[warmup:] else None,
+        "frac_reward_zero_std": timer.zero_std,
+        "skipped_microbatches": timer.skipped,
         "max_completion_length": config.max_completion_length,
         "gradient_checkpointing": config.gradient_checkpointing,
         "bf16": config.bf16,
@@ -144,6 +166,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=1, help="untimed steps first")
     parser.add_argument("--only", choices=("ours", "trl-default"), help="run one side only (no row written)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-variance", action="store_true", help="time the plain gated reward (see above)")
     parser.add_argument("--no-write", action="store_true", help="print, do not append to bench/results")
     args = parser.parse_args()
 
@@ -161,7 +184,7 @@ def main() -> None:
         if args.only and kind != args.only:
             continue
         started = time.time()
-        results[kind] = run(kind, model_dir, rows, args.steps, args.warmup, args.seed)
+        results[kind] = run(kind, model_dir, rows, args.steps, args.warmup, args.seed, not args.no_variance)
         print(f"{kind}: {results[kind]['seconds_per_step']:.1f} s/step  (steps {[round(s, 1) for s in results[kind]['steps']]}, "
               f"mean completion {results[kind]['completion_mean_length']} tokens, run {time.time() - started:.0f} s)",
               flush=True)  # fmt: skip

@@ -20,6 +20,10 @@ start is run first (see :mod:`rl.train`).
 * in the loss, each micro-batch keeps the G completions of a prompt together and runs the prompt
   once, its KV cache shared (with gradients) by the G completions: exact same loss and gradient,
   about G times less prompt compute; and the LM head scores only completion positions;
+* a micro-batch whose advantages are all exactly 0 (every group in it scored alike) skips its forward
+  and backward: with beta = 0 and no entropy bonus its loss and gradient are exactly 0, and the
+  optimizer still steps on zero gradients, as it would have (logged as
+  ``closeloop/skipped_microbatches``);
 * fp32, no gradient checkpointing, no reference model (beta = 0, trl's default).
 
 GPU: set ``use_vllm = true`` (``vllm_mode = "colocate"`` is trl's default) in ``[grpo.trl]``; bf16 is
@@ -36,7 +40,7 @@ import statistics
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 from .checkpoint import CLOSELOOP_JSON, FINAL, last_checkpoint, now_iso, read_closeloop_json, save_model_dir, stage_final, versions
 from .common import (
@@ -162,9 +166,8 @@ def grpo_config(settings: GRPOSettings, output_dir: Path, *, max_completion_leng
         args["generation_kwargs"] = {"pad_token_id": eos_token_id}
     args["output_dir"] = str(output_dir)
     config = build_trl_config(GRPOConfig, args, "grpo.trl")
-    args_for_reward = build_reward_funcs(settings.reward)[1]
     if config.reward_weights is None:
-        config.reward_weights = args_for_reward
+        config.reward_weights = build_reward_funcs(settings.reward)[1]
     return config
 
 
@@ -307,6 +310,14 @@ def make_trainer_class() -> type:
                 shared_prefix and self.accelerator.num_processes == 1 and not self.args.gradient_checkpointing
                 and not getattr(self, "_is_vlm", False) and self.accelerator.state.deepspeed_plugin is None
             )  # fmt: skip
+            # A micro-batch whose advantages are all exactly 0 has a policy loss and gradient of exactly 0
+            # when nothing else enters the loss (no KL, no entropy bonus): skip its forward and backward.
+            self.cl_skip_zero_advantage = (
+                self.beta == 0.0 and getattr(self.args, "entropy_coef", 0.0) == 0.0
+                and not getattr(self.args, "use_adaptive_entropy", False)
+                and self.loss_type in ("grpo", "bnpo", "dr_grpo", "dapo", "cispo")
+                and self.accelerator.num_processes == 1
+            )  # fmt: skip
             # Group-preserving micro-batches are only equivalent when one generation feeds one optimizer step.
             self.cl_keep_groups = (
                 self.cl_shared_loss and self.num_iterations == 1
@@ -335,6 +346,17 @@ def make_trainer_class() -> type:
                 batches = g.split_tensor_dict(batch, self.args.steps_per_generation)
                 self._buffered_inputs = [g.unsplit_pixel_values_by_grid(b) for b in batches]
             return self._buffered_inputs[self._step % self.args.steps_per_generation]
+
+        def _compute_loss(self, model: Any, inputs: Any) -> Any:
+            if self.cl_skip_zero_advantage and self.model.training:
+                skip = not bool(torch.any(inputs["advantages"] != 0))
+                self._metrics["train"]["closeloop/skipped_microbatches"].append(float(skip))
+                if skip:
+                    # Zero gradients (not None) for every trainable parameter, as the full loss would give,
+                    # so that the optimizer step (Adam moments, schedule) is the same.
+                    params = [p for p in model.parameters() if p.requires_grad]
+                    return torch.stack([p.reshape(-1)[:1].sum() for p in params]).sum() * 0.0
+            return super()._compute_loss(model, inputs)
 
         def _get_per_token_logps_and_entropies(self, model: Any, input_ids: Any, attention_mask: Any,
                                                logits_to_keep: int, batch_size: int | None = None,
@@ -419,7 +441,6 @@ def run_grpo(model_dir: Path, data: TrainData, stage_dir: Path, settings: GRPOSe
                            info)  # fmt: skip
 
     import datasets
-    import torch
 
     from .callbacks import MetricsJsonl, RichProgress, quiet_default_callbacks
 
@@ -469,10 +490,12 @@ def run_grpo(model_dir: Path, data: TrainData, stage_dir: Path, settings: GRPOSe
         _write_jsonl(prompts_path, chosen)
 
     funcs, weights = build_reward_funcs(settings.reward)
+    if len(config.reward_weights) != len(weights):
+        raise ConfigError(f"grpo.trl.reward_weights needs {len(weights)} values ({', '.join(f.__name__ for f in funcs)});"
+                          " better set the weights in [grpo.reward]")  # fmt: skip
+    extra_weights = list(extra_reward_weights) or [1.0] * len(extra_reward_funcs)
     funcs = funcs + list(extra_reward_funcs)
-    config.reward_weights = list(config.reward_weights[: len(weights)]) + [float(w) for w in extra_reward_weights]
-    if len(config.reward_weights) != len(funcs):
-        config.reward_weights = weights + [1.0] * len(extra_reward_funcs)
+    config.reward_weights = [float(w) for w in config.reward_weights] + [float(w) for w in extra_weights]
     dataset = datasets.Dataset.from_list(grpo_records(chosen))
     metrics = MetricsJsonl(metrics_path or stage_dir / "metrics.jsonl", "grpo")
     hooks: list[Any] = [metrics, *callbacks]

@@ -148,6 +148,8 @@ def smollm2_tokenizer():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from transformers import AutoTokenizer
 
+    if os.environ.get("CLOSELOOP_TEST_TOKENIZER"):  # a directory holding the tokenizer (GPU machine)
+        return AutoTokenizer.from_pretrained(os.environ["CLOSELOOP_TEST_TOKENIZER"])
     from harness.backends.models import default_model_path, materialized_dir
 
     gguf = default_model_path()

@@ -96,9 +96,9 @@ def test_shared_prompt_loss_matches_trl(tiny) -> None:
     from rl.grpo import GRPOSettings, grpo_config, make_trainer_class
     from rl.rewards import build_reward_funcs
 
-    tokenizer, model = load_tokenizer(tiny), load_model(tiny)
+    tokenizer, model = load_tokenizer(tiny), load_model(tiny, bf16=False)  # exactness is checked in fp32
     rows = make_rows(4, seed=1)
-    settings = GRPOSettings(trl_args={**GRPO_ARGS, "report_to": "none"}, progress=False)
+    settings = GRPOSettings(trl_args={**GRPO_ARGS, "report_to": "none", "bf16": False}, progress=False)
     import tempfile
 
     config = grpo_config(settings, Path(tempfile.mkdtemp()), max_steps=1)
@@ -114,9 +114,11 @@ def test_shared_prompt_loss_matches_trl(tiny) -> None:
     completion = torch.randint(10, 1000, (6, 5))
     completion_mask = torch.ones_like(completion)
     completion_mask[1, 3:] = 0
-    ids = torch.cat([prompt_ids, completion], 1)
-    mask = torch.cat([prompt_mask, completion_mask], 1)
     model = trainer.model
+    device = next(model.parameters()).device
+    completion, completion_mask = completion.to(device), completion_mask.to(device)
+    ids = torch.cat([prompt_ids.to(device), completion], 1)
+    mask = torch.cat([prompt_mask.to(device), completion_mask], 1)
     results = []
     for shared in (False, True):
         trainer.cl_shared_loss = shared
@@ -197,6 +199,38 @@ def test_grpo_trains_with_the_gated_reward(tiny, data_dir, tmp_path) -> None:
     AutoModelForCausalLM.from_pretrained(str(result.model_dir))
 
 
+def test_grpo_resumes_after_kill_on_the_same_prompts(tiny, data_dir, tmp_path) -> None:
+    from rl.data import load_train_data
+    from rl.grpo import PROMPTS_FILE, GRPOSettings, run_grpo
+
+    def length_reward(prompts, completions, **kwargs):
+        return [len(c[0]["content"]) / 50 for c in completions]
+
+    data = load_train_data(data_dir)
+    stage = tmp_path / "grpo"
+    settings = GRPOSettings(trl_args=GRPO_ARGS, select_prompts=False)
+    with pytest.raises(KeyboardInterrupt):
+        run_grpo(tiny, data, stage, settings, max_steps=2, extra_reward_funcs=[length_reward], callbacks=[_Kill(1)],
+                 console=_quiet_console())  # fmt: skip
+    prompts = (stage / PROMPTS_FILE).read_text()
+    result = run_grpo(tiny, data, stage, settings, max_steps=2, extra_reward_funcs=[length_reward],
+                      console=_quiet_console())  # fmt: skip
+    assert result.steps == 2 and result.info["stage"]["resumed_from"].endswith("checkpoint-1")
+    assert (stage / PROMPTS_FILE).read_text() == prompts
+
+
+def test_grpo_skips_zero_advantage_microbatches_exactly(tiny, data_dir, tmp_path) -> None:
+    """Without variance every advantage is 0: no forward/backward, zero gradients, weights as trl leaves them."""
+    from rl.data import load_train_data
+    from rl.grpo import GRPOSettings, run_grpo
+
+    data = load_train_data(data_dir)
+    settings = GRPOSettings(trl_args={**GRPO_ARGS, "save_steps": 100}, select_prompts=False)
+    result = run_grpo(tiny, data, tmp_path / "grpo", settings, max_steps=1, console=_quiet_console())
+    assert result.metrics["closeloop/skipped_microbatches"] == 1.0 and result.metrics["frac_reward_zero_std"] == 1.0
+    assert not _changed(_weights(tiny), _weights(result.model_dir))  # Adam on zero gradients moves nothing
+
+
 def test_probe_finds_no_variance_on_a_random_model(tiny, data_dir, tmp_path) -> None:
     from rl.common import TrainError
     from rl.data import load_train_data
@@ -262,6 +296,23 @@ def test_harness_train_end_to_end(tiny, data_dir, tmp_path) -> None:
     AutoModelForCausalLM.from_pretrained(str(out))
     assert AutoTokenizer.from_pretrained(str(out)).chat_template
     assert run(args) == 0  # already trained: nothing to do
+
+
+def test_harness_train_auto_probes_and_warms_up_with_sft(tiny, data_dir, tmp_path) -> None:
+    from harness.train_cmd import run
+    from rl.train import BASE_PROBE_FILE
+
+    toml = tmp_path / "train.toml"
+    toml.write_text("[sft.trl]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in SFT_ARGS.items())
+                    + "[grpo]\nprobe_prompts = 4\nprobe_generations = 2\n[grpo.trl]\n"
+                    + "".join(f"{k} = {json.dumps(v)}\n" for k, v in GRPO_ARGS.items()))  # fmt: skip
+    out = tmp_path / "ckpt"
+    assert run(_args(str(tiny), "--data", str(data_dir), "--out", str(out), "--max-steps", "1",
+                     "--config", str(toml))) == 0  # fmt: skip
+    info = json.loads((out / "closeloop.json").read_text())
+    assert info["method"] == "auto" and info["method_run"] == "sft+grpo"
+    assert info["decision"]["reason"].startswith("cold start") and info["decision"]["probe"]["prompts"] == 4
+    assert (out / BASE_PROBE_FILE).is_file() and [s["name"] for s in info["stages"]] == ["sft"]
 
 
 def test_harness_train_usage_errors(tiny, data_dir, tmp_path) -> None:
@@ -335,3 +386,16 @@ def test_rl_imports_only_bfcl_adapter() -> None:
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in ("harness", "synth", "reports"), f"{path.name} imports {name}"
+
+
+def test_lora_is_optional() -> None:
+    import importlib.util
+
+    from rl.common import ConfigError, lora_config
+
+    assert lora_config(None) is None
+    if importlib.util.find_spec("peft") is None:
+        with pytest.raises(ConfigError, match="peft"):
+            lora_config({"r": 8})
+    else:
+        assert lora_config({"r": 8}).r == 8
