@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -13,7 +14,7 @@ from bfcl_adapter.categories import parse_categories
 from .errors import UsageError
 
 
-def parse_duration(text: str) -> float:
+def parse_duration(text: str, flag: str = "--budget") -> float:
     """'2h', '90m', '45s', '1h30m' or plain seconds.
 
     >>> parse_duration("1h30m")
@@ -23,7 +24,7 @@ def parse_duration(text: str) -> float:
         return float(text)
     parts = re.findall(r"(\d+(?:\.\d+)?)([hms])", text)
     if not parts or "".join(n + u for n, u in parts) != text:
-        raise UsageError(f"--budget {text!r}: use e.g. 2h, 90m, 1h30m or seconds")
+        raise UsageError(f"{flag} {text!r}: use e.g. 2h, 90m, 1h30m or seconds")
     return sum(float(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts)
 
 
@@ -34,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="The self-improving loop. State lives in --out; --resume continues after a kill.",
     )
     p.add_argument("model", nargs="?", default="default", help="HF model directory, .gguf, or 'default'")
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=2, help="training rounds at most (default 2; the budget may stop earlier)")
     p.add_argument("--budget", default="2h", help="wall-clock budget (default 2h): 90m, 1h30m, 3600")
     p.add_argument("--categories", default="non_live", help="categories the loop targets (default non_live)")
     p.add_argument("--targets", help="targets TOML (see reports/targets/); shown as distance to target")
@@ -43,9 +44,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--backend", default="transformers", help="generation backend for evaluation")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--probe-fraction", type=float, default=0.2, help="share of BFCL used for decisions (<= 0.3)")
-    p.add_argument("--probe-per-category", type=int, default=20, help="cap on probe cases per category")
-    p.add_argument("--report-per-category", type=int, default=60,
-                   help="cap on report-split cases per category (0: all)")  # fmt: skip
+    p.add_argument("--probe-per-category", type=int, default=15, help="cap on probe cases per category (default 15)")
+    p.add_argument("--report-per-category", type=int, default=40,
+                   help="cap on report-split cases per category, a fixed random sample (default 40; 0: all)")  # fmt: skip
     p.add_argument("--samples-per-round", type=int, default=800)
     p.add_argument("--max-new-tokens", type=int, default=128)
     p.add_argument("--train-config", metavar="TOML", help="training settings (see configs/train.toml)")
@@ -63,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
     console = Console()
     budget = parse_duration(args.budget)
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no tqdm bars under the live view
     categories = parse_categories(args.categories)
     if not categories:
         raise UsageError("no categories selected")

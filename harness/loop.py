@@ -56,7 +56,8 @@ class Phases(Protocol):
 
     def verify(self, samples: Path, out: Path) -> Path: ...
 
-    def train(self, model: str, data: Path, out: Path, lr_scale: float, seed: int) -> Path: ...
+    def train(self, model: str, data: Path, out: Path, lr_scale: float, seed: int,
+              max_seconds: float | None = None) -> Path: ...
 
 
 # --- configuration and state --------------------------------------------------------------------
@@ -65,16 +66,17 @@ class Phases(Protocol):
 @dataclass
 class LoopConfig:
     categories: list[Category]
-    rounds: int = 3
+    rounds: int = 2
     budget_s: float = 2 * 3600
     seed: int = 0
     probe_fraction: float = 0.2
-    probe_per_category: int | None = 20  # cap on probe cases per category (CPU budget)
+    probe_per_category: int | None = 15  # cap on probe cases per category (CPU budget)
     report_per_category: int | None = None  # cap on report cases per category (None: all)
     samples_per_round: int = 800
     replay_share: float = 0.3  # share of each round's data drawn from categories fixed earlier
     significance: float = 0.05  # McNemar p below which a drop counts as a regression
     min_gain: float = 0.0  # the probe objective must rise by more than this to accept
+    min_train_s: float = 300.0  # a round starts only if at least this much training time fits the budget
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "categories": [c.value for c in self.categories]}
@@ -104,6 +106,8 @@ class RoundState:
     scores: dict[str, float] = field(default_factory=dict)
     decision: dict[str, Any] | None = None
     seconds: float = 0.0
+    phase_seconds: dict[str, float] = field(default_factory=dict)
+    train_seconds_allowed: float | None = None
 
 
 @dataclass
@@ -265,6 +269,7 @@ class CloseLoop:
             round_state.paths[path_key] = str(value)
         spent = self.clock() - began
         round_state.seconds += spent
+        round_state.phase_seconds[name] = round_state.phase_seconds.get(name, 0.0) + spent
         self.state.elapsed_s += spent
         round_state.done.append(name)
         self.save()
@@ -305,12 +310,35 @@ class CloseLoop:
         self._final_report()
         return state
 
+    # --- budget -----------------------------------------------------------------------------
+    def _eval_rate(self, r: RoundState) -> float:
+        """Seconds per evaluated case in round r's probe evaluation."""
+        cases = sum(len(v) for v in self.ids("probe").values()) or 1
+        return r.phase_seconds.get("eval", r.seconds if r.index == 0 else 0.0) / cases
+
+    def _training_time(self, rounds_left: int) -> float:
+        """Training seconds one round may spend, with the evaluations still to come set aside.
+
+        Set aside: each remaining round's candidate evaluation (at the best model's rate so far) and
+        the final report-split evaluations of the base and the best model; the rest is shared
+        equally by the remaining rounds (synth and verify take seconds, a minute is kept for them).
+        """
+        assert self.state is not None
+        state = self.state
+        report = sum(len(v) for v in self.ids("report").values())
+        probe = sum(len(v) for v in self.ids("probe").values())
+        base_rate = self._eval_rate(state.rounds[0])
+        best_rate = self._eval_rate(state.rounds[state.best_round]) or base_rate
+        reserve = 0.0 if "base" in state.final else base_rate * report
+        reserve += 0.0 if "best" in state.final else best_rate * report
+        per_round = best_rate * probe + 60.0
+        left = state.config.budget_s - state.elapsed_s - reserve - rounds_left * per_round
+        return left / max(rounds_left, 1)
+
     def _budget_allows_round(self) -> bool:
         assert self.state is not None
-        done = [r.seconds for r in self.state.rounds if r.index > 0 and r.decision]
-        expected = sum(done) / len(done) if done else 0.0
-        reserve = 2 * self.state.rounds[0].seconds  # the final report-split evaluations
-        return self.state.elapsed_s + expected + reserve < self.state.config.budget_s
+        rounds_left = self.state.config.rounds - (len(self.state.rounds) - 1)
+        return self._training_time(rounds_left) >= self.state.config.min_train_s
 
     def _stop(self, status: str, reason: str) -> None:
         assert self.state is not None
@@ -335,10 +363,13 @@ class CloseLoop:
                 r, "verify", lambda: self.phases.verify(Path(r.paths["synth"]), folder / "verify"), "verify"
             )
         if "train" not in r.done:
-            self.log(f"round {r.index}: training from {state.best_model} (lr x{r.recipe.lr_scale:g})")
+            allowed = max(self._training_time(config.rounds - r.index + 1), config.min_train_s)
+            r.train_seconds_allowed = allowed
+            self.log(f"round {r.index}: training from {state.best_model} (lr x{r.recipe.lr_scale:g},"
+                     f" at most {allowed / 60:.0f} min)")  # fmt: skip
             self._timed(r, "train", lambda: self.phases.train(
-                state.best_model, Path(r.paths["verify"]), folder / "train", r.recipe.lr_scale, seed),
-                "checkpoint")  # fmt: skip
+                state.best_model, Path(r.paths["verify"]), folder / "train", r.recipe.lr_scale, seed,
+                allowed), "checkpoint")  # fmt: skip
         if "eval" not in r.done:
             self.log(f"round {r.index}: evaluating the candidate on the probe split")
             self._timed(r, "eval", lambda: self._eval_summary(r, r.paths["checkpoint"]))

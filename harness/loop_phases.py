@@ -96,7 +96,8 @@ class RealPhases:
         return out
 
     # --- train --------------------------------------------------------------------------------
-    def train(self, model: str, data: Path, out: Path, lr_scale: float, seed: int) -> Path:
+    def train(self, model: str, data: Path, out: Path, lr_scale: float, seed: int,
+              max_seconds: float | None = None) -> Path:
         from rl.common import device_kind
         from rl.grpo import default_grpo_args
         from rl.sft import default_sft_args
@@ -108,6 +109,8 @@ class RealPhases:
         settings.method, settings.seed = self.settings.train_method, seed
         if self.settings.train_max_steps:
             settings.max_steps = self.settings.train_max_steps
+        if max_seconds is not None:
+            settings.max_seconds = min(settings.max_seconds or max_seconds, max_seconds)
         device = device_kind()
         for stage, defaults in ((settings.sft, default_sft_args(device)), (settings.grpo, default_grpo_args(device))):
             rate = stage.trl_args.get("learning_rate", defaults.get("learning_rate"))

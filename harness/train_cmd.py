@@ -31,6 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    "start (default: train.toml's method, else auto)")  # fmt: skip
     p.add_argument("--config", metavar="TRAIN_TOML", help="training settings (see configs/train.toml)")
     p.add_argument("--max-steps", type=int, metavar="N", help="at most N optimizer steps per stage")
+    p.add_argument("--max-time", metavar="DURATION",
+                   help="wall-clock cap for the whole run, e.g. 25m or 1h (SFT gets 3/4 of it before GRPO); "
+                   "training stops after the step that crosses it and the checkpoint is written")  # fmt: skip
     p.add_argument("--seed", type=int, help="random seed (default: train.toml's, else 0)")
     p.add_argument("--gaps", metavar="GAPS_JSON", help="gaps.json of the last eval: weights GRPO's prompt selection")
     p.set_defaults(run="harness.train_cmd:run")
@@ -50,6 +53,10 @@ def _settings(args: argparse.Namespace):
             settings.max_steps = args.max_steps
         if args.gaps:
             settings.grpo.gaps = args.gaps
+        if getattr(args, "max_time", None):
+            from .close_loop_cmd import parse_duration
+
+            settings.max_seconds = parse_duration(args.max_time, flag="--max-time")
         settings.__post_init__()
     except ConfigError as exc:
         raise UsageError(str(exc)) from None

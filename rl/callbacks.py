@@ -69,6 +69,23 @@ class MetricsJsonl(TrainerCallback):
             fh.write(json.dumps(record) + "\n")
 
 
+class Deadline(TrainerCallback):
+    """Ends training after the step that crosses a wall-clock deadline (``time.time()`` seconds).
+
+    The trainer then finishes normally: the caller saves the model as after a full run. Used by the
+    close loop to fit training into what is left of its budget; ``stopped`` says whether it fired.
+    """
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.stopped = False
+
+    def on_step_end(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
+        if time.time() >= self.deadline:
+            self.stopped = True
+            control.should_training_stop = True
+
+
 class RichProgress(TrainerCallback):
     """One Rich progress bar per stage: steps done / max steps, ETA, and the latest metrics."""
 

@@ -101,6 +101,9 @@ def set_threads() -> None:
         count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         torch.set_num_threads(max(1, count))
         tune_cpu_allocator()
+        from .cpu_attention import enable_cpu_gqa
+
+        enable_cpu_gqa()
 
 
 _ALLOCATOR_TUNED = False

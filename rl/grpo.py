@@ -62,7 +62,7 @@ class GRPOSettings:
     reward: RewardConfig = field(default_factory=RewardConfig)
     lora: dict[str, Any] | None = None  # peft LoraConfig options; None = full fine-tuning
     select_prompts: bool = True  # probe first, keep prompts with 0 < pass rate < 1
-    probe_prompts: int = 32  # pool size of the probe rollout
+    probe_prompts: int = 16  # pool size of the probe rollout (each costs k sampled completions)
     probe_generations: int = 4  # completions per probed prompt
     gaps: str | None = None  # gaps.json of the last eval: per-category weights for the selection
     stop_at_call_list: bool = True  # end each completion when its call list closes

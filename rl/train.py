@@ -9,6 +9,7 @@ skips the finished stages and resumes the current one from its newest checkpoint
     method = "auto"          # sft | grpo | sft+grpo | auto
     seed = 0
     max_steps = 200          # cap per stage (also --max-steps)
+    max_seconds = 1800       # wall-clock cap for the whole run (also --max-time); SFT gets 3/4 of it before GRPO
     [lora]                   # peft LoraConfig options for both stages (absent: full fine-tuning)
     [sft]                    # closeloop SFT knobs (rl.sft.SFTSettings)
     [sft.trl]                # any trl SFTConfig field
@@ -41,6 +42,9 @@ class TrainSettings:
     method: str = "auto"
     seed: int = 0
     max_steps: int | None = None  # per stage
+    max_seconds: float | None = None  # the whole run, probe included (a resumed run starts a new clock)
+    # auto: SFT first also when the probed pass rate is below this (GRPO alone learns slowly from rare passes)
+    sft_below_pass_rate: float = 0.75
     sft: SFTSettings = field(default_factory=SFTSettings)
     grpo: GRPOSettings = field(default_factory=GRPOSettings)
 
@@ -50,11 +54,18 @@ class TrainSettings:
         if self.max_steps is not None and (isinstance(self.max_steps, bool) or not isinstance(self.max_steps, int)
                                            or self.max_steps <= 0):  # fmt: skip
             raise ConfigError(f"max_steps must be a positive integer, not {self.max_steps!r}")
+        if self.max_seconds is not None and (isinstance(self.max_seconds, bool)
+                                             or not isinstance(self.max_seconds, (int, float))
+                                             or self.max_seconds <= 0):  # fmt: skip
+            raise ConfigError(f"max_seconds must be a positive number, not {self.max_seconds!r}")
+        if isinstance(self.sft_below_pass_rate, bool) or not isinstance(self.sft_below_pass_rate, (int, float)) \
+                or not 0 <= self.sft_below_pass_rate <= 1:  # fmt: skip
+            raise ConfigError(f"sft_below_pass_rate must be in [0, 1], not {self.sft_below_pass_rate!r}")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "TrainSettings":
         data = dict(data)
-        known = {"method", "seed", "max_steps", "lora", "sft", "grpo"}
+        known = {"method", "seed", "max_steps", "max_seconds", "sft_below_pass_rate", "lora", "sft", "grpo"}
         for key in data:
             if key not in known:
                 raise ConfigError(f"{key} is not a setting (known: {', '.join(sorted(known))})")
@@ -121,6 +132,9 @@ def _request(model_dir: Path, data: Any, settings: TrainSettings, base_model: di
 def train(model_dir: str | Path, data_dir: str | Path, out: str | Path, settings: TrainSettings | None = None, *,
           base_model: dict[str, Any] | None = None, console: Any = None, log: Any = print) -> dict[str, Any]:  # fmt: skip
     """Run (or resume) the training and return the final closeloop.json."""
+    import time
+
+    from .callbacks import Deadline
     from .grpo import run_grpo
     from .sft import run_sft
 
@@ -137,6 +151,7 @@ def train(model_dir: str | Path, data_dir: str | Path, out: str | Path, settings
     metrics_path = out / "metrics.jsonl"
     stages_dir = out / "stages"
     method = settings.method
+    started = time.time()
     if not is_main_process():  # rank 0 checks, decides and writes; the others follow its request file
         decision = _wait_for_decision(request_path, method)
     else:
@@ -165,16 +180,29 @@ def train(model_dir: str | Path, data_dir: str | Path, out: str | Path, settings
     stages: list[Any] = []
     current = model_dir
     notes: list[str] = []
+    end = started + settings.max_seconds if settings.max_seconds else None
+    # SFT first: it is what a cold start needs; GRPO refines in the quarter left.
+    sft_end = started + 0.75 * settings.max_seconds if settings.max_seconds and plan == "sft+grpo" else end
     if plan in ("sft", "sft+grpo"):
+        hooks = [Deadline(sft_end)] if sft_end else []
         result = run_sft(current, data, stages_dir / "sft", settings.sft, seed=settings.seed,
-                         max_steps=settings.max_steps, metrics_path=metrics_path, console=console)  # fmt: skip
+                         max_steps=settings.max_steps, metrics_path=metrics_path, console=console,
+                         callbacks=hooks)  # fmt: skip
+        if hooks and hooks[0].stopped:
+            notes.append(f"sft stopped by the time limit after {result.steps} steps")
         stages.append(result)
         current = result.model_dir
-    if plan in ("grpo", "sft+grpo"):
+    if plan == "sft+grpo" and end is not None and time.time() >= end - 60:
+        notes.append("grpo skipped: the time limit was spent")
+        log("grpo skipped after sft: the time limit was spent")
+    elif plan in ("grpo", "sft+grpo"):
+        hooks = [Deadline(end)] if end else []
         try:
             result = run_grpo(current, data, stages_dir / "grpo", settings.grpo, seed=settings.seed,
                               max_steps=settings.max_steps, metrics_path=metrics_path, console=console,
-                              log=log)  # fmt: skip
+                              log=log, callbacks=hooks)  # fmt: skip
+            if hooks and hooks[0].stopped:
+                notes.append(f"grpo stopped by the time limit after {result.steps} steps")
         except TrainError as exc:
             if plan == "grpo":
                 raise
@@ -194,6 +222,7 @@ def train(model_dir: str | Path, data_dir: str | Path, out: str | Path, settings
         "decision": decision or None,
         "seed": settings.seed,
         "max_steps": settings.max_steps,
+        "max_seconds": settings.max_seconds,
         "reward": asdict(settings.grpo.reward) if any(s.stage == "grpo" for s in stages) else None,
         "stages": [{"name": s.stage, "steps": s.steps, "seconds": round(s.seconds, 1),
                     **{k: v for k, v in s.info.get("stage", {}).items() if k not in ("name", "steps", "seconds")}}
@@ -208,7 +237,8 @@ def train(model_dir: str | Path, data_dir: str | Path, out: str | Path, settings
 
 
 def _cold_start_decision(model_dir: Path, data: Any, settings: TrainSettings, out: Path) -> dict[str, Any]:
-    """Probe the base model: GRPO alone when some prompt's reward varies, else SFT first."""
+    """Probe the base model: SFT first on a cold start (no prompt's reward varies) or while the model
+    passes fewer than ``sft_below_pass_rate`` of the probed prompts; GRPO alone otherwise."""
     from .common import load_model, load_tokenizer, set_threads
     from .grpo import auto_max_completion_length, probe_reward_variance
 
@@ -223,11 +253,18 @@ def _cold_start_decision(model_dir: Path, data: Any, settings: TrainSettings, ou
     del model
     write_json_atomic(out / BASE_PROBE_FILE, probe.to_json())
     cold = not probe.informative
+    weak = probe.mean_pass_rate < settings.sft_below_pass_rate
+    if cold:
+        reason = (f"cold start: no probed prompt has reward variance (mean pass rate {probe.mean_pass_rate:.2f},"
+                  f" reward variance {probe.variance:.3g})")  # fmt: skip
+    elif weak:
+        reason = (f"mean pass rate {probe.mean_pass_rate:.2f} < {settings.sft_below_pass_rate:g}: SFT first"
+                  f" ({len(probe.informative)} of {len(probe.rows)} probed prompts have 0 < pass rate < 1)")  # fmt: skip
+    else:
+        reason = f"{len(probe.informative)} of {len(probe.rows)} probed prompts have 0 < pass rate < 1"
     return {
-        "method": "sft+grpo" if cold else "grpo",
-        "reason": (f"cold start: no probed prompt has reward variance (mean pass rate {probe.mean_pass_rate:.2f},"
-                   f" reward variance {probe.variance:.3g})" if cold else
-                   f"{len(probe.informative)} of {len(probe.rows)} probed prompts have 0 < pass rate < 1"),
+        "method": "sft+grpo" if cold or weak else "grpo",
+        "reason": reason,
         "probe": probe.summary(),
     }  # fmt: skip
 

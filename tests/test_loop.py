@@ -55,7 +55,8 @@ class FakePhases:
         out.mkdir(parents=True, exist_ok=True)
         return out
 
-    def train(self, model, data, out, lr_scale, seed):
+    def train(self, model, data, out, lr_scale, seed, max_seconds=None):
+        self.train_seconds = getattr(self, "train_seconds", []) + [max_seconds]
         self._log(f"train:{Path(model).name}:{lr_scale:g}")
         out.mkdir(parents=True, exist_ok=True)
         return out

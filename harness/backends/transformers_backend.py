@@ -135,6 +135,10 @@ class TransformersBackend:
             torch.set_num_threads(int(num_threads))
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         on_gpu = self.device.type == "cuda"
+        if self.device.type == "cpu":
+            from rl.cpu_attention import enable_cpu_gqa
+
+            enable_cpu_gqa()  # batched decoding without copying the KV cache per step
         if dtype in (None, "", "auto"):
             self.dtype = torch.bfloat16 if on_gpu else torch.float32
         else:
