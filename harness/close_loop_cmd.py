@@ -55,14 +55,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from bfcl_adapter.data import load_entries
 
     from .loop import CloseLoop, LoopConfig
     from .loop_phases import PhaseSettings, RealPhases
 
-    console = Console()
+    from rich import get_console
+
+    console = get_console()  # the one the progress bars draw on: lines print above them
     budget = parse_duration(args.budget)
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no tqdm bars under the live view
     categories = parse_categories(args.categories)
@@ -85,7 +85,12 @@ def run(args: argparse.Namespace) -> int:
 
     def log(message: str) -> None:
         minutes = (time.monotonic() - start) / 60
-        console.print(f"[dim]{minutes:6.1f} min[/] {message}")
+        console.print(f"[dim]{minutes:6.1f}/{budget / 60:.0f} min[/] {message}")
+
+    def show(state) -> None:  # after every evaluation and decision: scores so far, decisions and why
+        from reports.loop_report import loop_table
+
+        console.print(loop_table(state.to_json()))
 
     from .eval_cmd import progress_bars
 
@@ -96,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         )  # fmt: skip
         phases = RealPhases(settings, progress=progress, log=log)
         ids = {c: [e.id for e in load_entries(c)] for c in categories}
-        loop = CloseLoop(out, phases, ids, log=log)
+        loop = CloseLoop(out, phases, ids, log=log, on_update=show)
         config = LoopConfig(
             categories=categories, rounds=args.rounds, budget_s=budget, seed=args.seed,
             probe_fraction=args.probe_fraction, probe_per_category=args.probe_per_category,
@@ -109,6 +114,10 @@ def run(args: argparse.Namespace) -> int:
     from reports.loop_report import loop_table
 
     console.print(loop_table(state.to_json()))
+    from .loop_report import write_loop_reports
+
+    html, markdown = write_loop_reports(out)
+    console.print(f"report: {html} · {markdown}")
     console.print(f"loop directory: {out}  ({state.status}: {state.stop_reason or 'finished'})")
     return 0
 

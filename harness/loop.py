@@ -204,7 +204,9 @@ class CloseLoop:
         ids_by_category: Mapping[Category, list[str]] | None = None,
         log: Callable[[str], None] = print,
         clock: Callable[[], float] = time.monotonic,
+        on_update: Callable[["LoopState"], None] | None = None,
     ) -> None:
+        self.on_update = on_update  # called after every evaluation and decision (the live view)
         self.root = root
         self.phases = phases
         self.ids_by_category = ids_by_category
@@ -291,6 +293,7 @@ class CloseLoop:
             self._timed(base_round, "eval", lambda: self._eval_summary(base_round, state.base_model))
             state.best_scores = dict(base_round.scores)
             self.save()
+            self._updated()
         while state.status == "running":
             current = state.rounds[-1]
             if current.index > 0 and "decide" not in current.done:
@@ -374,6 +377,11 @@ class CloseLoop:
             self.log(f"round {r.index}: evaluating the candidate on the probe split")
             self._timed(r, "eval", lambda: self._eval_summary(r, r.paths["checkpoint"]))
         self._timed(r, "decide", lambda: self._decide(r, folder))
+        self._updated()
+
+    def _updated(self) -> None:
+        if self.on_update is not None and self.state is not None:
+            self.on_update(self.state)
 
     def _replay_weights(self) -> dict[str, float]:
         """Categories already fixed (>= 50% on the probe) keep a share of the data, against forgetting."""

@@ -20,7 +20,7 @@ class PhaseSettings:
     specs: str = "catalog"
     procedural_tools: int = 200  # fresh generated tools each round, so names are read, not memorized
     verify_profile: str = "ci"
-    train_method: str = "auto"
+    train_method: str | None = None  # None: train.toml's method (default auto)
     train_config: str | None = None  # train.toml
     train_max_steps: int | None = None
 
@@ -106,7 +106,9 @@ class RealPhases:
         from .train_cmd import _base_model
 
         settings = load_train_toml(self.settings.train_config) if self.settings.train_config else TrainSettings()
-        settings.method, settings.seed = self.settings.train_method, seed
+        if self.settings.train_method:
+            settings.method = self.settings.train_method
+        settings.seed = seed
         if self.settings.train_max_steps:
             settings.max_steps = self.settings.train_max_steps
         if max_seconds is not None:

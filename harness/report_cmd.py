@@ -23,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "with Wilson intervals, error kinds, capability gaps ranked by expected BFCL Overall gain "
         "with examples, and comparisons with earlier runs (paired by case, exact McNemar tests).",
     )
-    p.add_argument("run_dir", metavar="RUN", help="run directory")
+    p.add_argument("run_dir", metavar="RUN", help="run directory, or a loop directory of `harness close-loop`")
     p.add_argument("--vs", metavar="RUN", nargs="+", action="extend", default=[],
                    help="earlier run(s) to compare with; the first is the baseline of the deltas, "
                    "and all of them, in order, are the loop rounds drawn in --html")  # fmt: skip
@@ -73,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.max_gaps < 0:
         raise UsageError("--max-gaps must be zero or more")
+    from .loop_report import is_loop_dir
+
+    if is_loop_dir(args.run_dir):
+        return run_loop_report(args)
     current = load_run(args.run_dir)
     earlier = [load_run(path) for path in args.vs]  # fail on a bad path before any work
     targets = load_targets(args.targets) if args.targets else None
@@ -100,6 +104,24 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         _write(args.json, json.dumps(report_document(diagnosis, comparisons, targets), indent=2) + "\n")
         console.print(f"json: {args.json}")
+    return 0
+
+
+def run_loop_report(args: argparse.Namespace) -> int:
+    """`harness report LOOP_DIR`: the loop summary, and LOOP/report.html + report.md (or the given paths)."""
+    from rich.console import Console
+
+    from reports.loop_report import loop_table
+
+    from .loop_report import write_loop_reports
+
+    if args.vs or args.json or args.targets or args.gaps:
+        raise UsageError("a loop directory takes --html and --markdown only (report a round's run for the rest)")
+    console = Console()
+    state = json.loads((Path(args.run_dir) / "state.json").read_text())
+    console.print(loop_table(state))
+    for path in write_loop_reports(args.run_dir, args.html, args.markdown):
+        console.print(f"{path.suffix.lstrip('.')}: {path}")
     return 0
 
 

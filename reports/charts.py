@@ -86,19 +86,21 @@ def category_bars_svg(diagnosis: Diagnosis, before: Diagnosis | None = None) -> 
 
 
 @_drawn
-def round_curves_svg(rounds: Sequence[Diagnosis], columns: int = 4) -> Any:
-    """Small multiples: Overall, then every category scored in any round, accuracy per round
-    with the Wilson band. Rounds are in loop order; the x labels are the run names."""
+def round_curves_svg(rounds: Sequence[Diagnosis], columns: int = 4, labels: Sequence[str] | None = None,
+                     headline: str = "Overall") -> Any:  # fmt: skip
+    """Small multiples: the ``headline`` aggregate, then every category scored in any round, accuracy
+    per round with the Wilson band. Rounds are in loop order; the x labels are ``labels`` or the
+    run names."""
     categories = [c for c in dict.fromkeys(c for r in rounds for c in r.categories)]
-    panels = ["Overall"] + [c.value for c in categories]
+    panels = [headline] + [c.value for c in categories]
     rows = -(-len(panels) // columns)
     fig = _figure(2.1 * columns, 1.7 * rows)
     xs = list(range(len(rounds)))
-    labels = [r.info.name for r in rounds]
+    labels = list(labels) if labels is not None else [r.info.name for r in rounds]
     axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).flatten()
     for ax, panel in zip(axes, panels):
-        if panel == "Overall":
-            ys = [100 * r.aggregates["Overall"].accuracy for r in rounds]
+        if panel == headline:
+            ys = [100 * r.aggregates[headline].accuracy for r in rounds]
             ax.plot(xs, ys, marker="o", color="#222", linewidth=2)
         else:
             found = [(x, r.categories.get(categories[panels.index(panel) - 1])) for x, r in zip(xs, rounds)]

@@ -24,8 +24,16 @@ def loop_table(state: Mapping[str, Any]) -> Group:
         if r.get("decision"):
             label += " ✓" if r["decision"]["accepted"] else " ✗"
         probe.add_column(label, justify="right")
+    best = state.get("best_round", 0)
+    show_delta = best > 0 and len(rounds) > best
+    if show_delta:
+        probe.add_column(f"Δ pp r{best}−base", justify="right")
     for category in categories:
-        probe.add_row(category, *(_pct(r.get("scores", {}).get(category)) for r in rounds))
+        cells = [_pct(r.get("scores", {}).get(category)) for r in rounds]
+        if show_delta:
+            before, after = rounds[0].get("scores", {}).get(category), rounds[best].get("scores", {}).get(category)
+            cells.append("-" if before is None or after is None else f"{100 * (after - before):+.1f}")
+        probe.add_row(category, *cells)
     parts: list[Any] = [probe]
     for r in rounds[1:]:
         if r.get("decision"):

@@ -41,3 +41,12 @@ def test_close_loop_runs_one_round_on_the_embedded_model(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "report split" in printed and "loop directory" in printed
 
+    assert (out / "report.html").is_file() and (out / "report.md").is_file()
+    markdown = (out / "report.md").read_text()
+    assert "Report split: base → best" in markdown and "| 1 | 24 | " in markdown
+
+    # `harness report LOOP_DIR` renders the loop report again, wherever asked.
+    html = tmp_path / "elsewhere.html"
+    assert main(["report", str(out), "--html", str(html)]) == 0
+    page = html.read_text()
+    assert "close-loop report" in page and "<svg" in page and "round-curves" in page
