@@ -107,7 +107,13 @@ class TransformersBackend:
     (torch.set_num_threads; left at torch's default unless given), ``materialize_gguf`` (load a
     GGUF through its cached HF checkpoint: sub-second loads instead of de-quantizing each time),
     ``stop_at_call_list`` / ``stop_at_tool_call_end`` (the early stops), ``model_name`` (override
-    the BFCL result-folder name), ``trust_remote_code``.
+    the BFCL result-folder name), ``trust_remote_code``, ``share_prefix`` (default on).
+
+    Shared prefix: every BFCL prompt of a mode starts with the same system text (about 200 tokens of
+    a ~450-token prompt), and on CPU the prompt forward pass is most of an evaluation. The key/value
+    cache of the batch's longest common token prefix is computed once (and kept while the next batch
+    shares it); each row is laid out as prefix, padding, rest of its prompt, with the padding masked,
+    so positions and attention are those of the plain left-padded batch.
     """
 
     name = "transformers"
@@ -123,6 +129,7 @@ class TransformersBackend:
         materialize_gguf: bool = True,
         stop_at_call_list: bool = True,
         stop_at_tool_call_end: bool = True,
+        share_prefix: bool = True,
         model_name: str | None = None,
         trust_remote_code: bool = False,
     ) -> None:
@@ -149,6 +156,8 @@ class TransformersBackend:
         if self.batch_size < 1:
             raise BackendError(f"batch_size must be at least 1, got {batch_size}")
         self.stop_at_call_list = stop_at_call_list
+        self.share_prefix = share_prefix
+        self._prefix: tuple[tuple[int, ...], Any] | None = None  # (token ids, their KV cache)
         self.stop_at_tool_call_end = stop_at_tool_call_end
 
         load_kwargs: dict[str, Any] = {"trust_remote_code": trust_remote_code}
@@ -241,13 +250,18 @@ class TransformersBackend:
         from transformers import GenerationConfig, StoppingCriteriaList
 
         pad_id = int(self.tokenizer.pad_token_id)
-        width = max(len(p) for p in prompts)
+        shared = self._shared_prefix_length(prompts)
+        width = shared + max(len(p) - shared for p in prompts)
         input_ids = torch.full((len(prompts), width), pad_id, dtype=torch.long)
         attention = torch.zeros((len(prompts), width), dtype=torch.long)
         for row, prompt in enumerate(prompts):
-            if prompt:
-                input_ids[row, width - len(prompt):] = torch.tensor(prompt, dtype=torch.long)
-                attention[row, width - len(prompt):] = 1
+            if prompt:  # [shared prefix][padding][rest of the prompt]
+                input_ids[row, :shared] = torch.tensor(prompt[:shared], dtype=torch.long)
+                attention[row, :shared] = 1
+                rest = prompt[shared:]
+                input_ids[row, width - len(rest):] = torch.tensor(rest, dtype=torch.long)
+                attention[row, width - len(rest):] = 1
+        cache_kwargs = {"past_key_values": self._prefix_cache(prompts[0][:shared], len(prompts))} if shared else {}
 
         temperature = float(requests[0].temperature)
         sampling = temperature > 0
@@ -274,6 +288,7 @@ class TransformersBackend:
                 attention_mask=attention.to(self.device),
                 generation_config=config,
                 stopping_criteria=StoppingCriteriaList([stopper]),
+                **cache_kwargs,
             )
         latency = time.perf_counter() - start
 
@@ -296,6 +311,36 @@ class TransformersBackend:
                 )
             )
         return completions
+
+    MIN_SHARED_PREFIX = 16  # tokens; below this a separate prefix pass is not worth it
+
+    def _shared_prefix_length(self, prompts: list[list[int]]) -> int:
+        """Tokens all prompts start with (each keeps at least one token of its own), or 0."""
+        if not self.share_prefix or len(prompts) < 2 or getattr(self.model.config, "is_encoder_decoder", False):
+            return 0
+        first, shortest = prompts[0], min(len(p) for p in prompts)
+        length = 0
+        while length < shortest - 1 and all(p[length] == first[length] for p in prompts):
+            length += 1
+        return length if length >= self.MIN_SHARED_PREFIX else 0
+
+    def _prefix_cache(self, prefix: list[int], rows: int) -> Any:
+        """A fresh copy of the prefix's KV cache for ``rows`` rows (computed once per distinct prefix)."""
+        import copy
+
+        import torch
+        from transformers import DynamicCache
+
+        key = tuple(prefix)
+        if self._prefix is None or self._prefix[0] != key:
+            cache = DynamicCache(config=self.model.config)
+            with torch.inference_mode():
+                self.model(input_ids=torch.tensor([prefix], dtype=torch.long, device=self.device),
+                           past_key_values=cache, use_cache=True, logits_to_keep=1)  # fmt: skip
+            self._prefix = (key, cache)
+        cache = copy.deepcopy(self._prefix[1])
+        cache.batch_repeat_interleave(rows)
+        return cache
 
     def close(self) -> None:
         import gc
