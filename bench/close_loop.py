@@ -91,8 +91,9 @@ def main() -> None:
     check: dict = {"model_folder_renamed_to": OFFICIAL_MODEL, "runs": {}}
     agree = True
     for name in ("base", "best"):
-        run_dir = Path(state["final"][name]["run_dir"])
-        run_dir = run_dir if run_dir.is_dir() else loop_dir / "final" / name
+        from harness.loop_report import inside
+
+        run_dir = inside(loop_dir, state["final"][name]["run_dir"])
         ours = state["final"][name]["accuracy"]
         official = official_scores(run_dir) if ORACLE_BFCL.exists() else {}
         same = bool(official) and all(abs(official[c] - ours[c]) < 1e-9 for c in ours)

@@ -134,12 +134,16 @@ def test_distinctive_values() -> None:
 # --- cache and speed -------------------------------------------------------------------------
 
 
-def test_index_is_cached_per_bfcl_version(guard: ContaminationGuard, cache_dir: Path) -> None:
+def test_index_is_cached_per_bfcl_version(guard: ContaminationGuard, cache_dir: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     files = list(cache_dir.glob("contamination-*.pkl"))
     assert len(files) == 1 and bfcl_version() in files[0].name
-    started = time.perf_counter()
-    again = ContaminationGuard.from_bfcl(cache=cache_dir)
-    assert time.perf_counter() - started < 1.0
+    import synth.contamination as contamination
+
+    build = contamination._build_index
+    monkeypatch.setattr(contamination, "_build_index", lambda *a, **k: pytest.fail("rebuilt despite the cache"))
+    again = ContaminationGuard.from_bfcl(cache=cache_dir)  # read from the cache file, not rebuilt
+    monkeypatch.setattr(contamination, "_build_index", build)
     assert again.bfcl_names == guard.bfcl_names
     question = load_entries(Category.SIMPLE_PYTHON)[3].first_question
     assert again.question_overlap(question) == guard.question_overlap(question)
@@ -155,7 +159,8 @@ def test_cache_dir_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert ContaminationGuard.from_bfcl().bfcl_name("math.factorial") == "math.factorial"
 
 
-def test_two_thousand_samples_in_a_few_seconds(guard: ContaminationGuard) -> None:
+def test_two_thousand_clean_samples_are_not_flagged(guard: ContaminationGuard) -> None:
+    """Speed is measured in bench/ (tests make no timed assertions: these machines are noisy)."""
     rng = random.Random(0)
     words = "orchard valve frost tonight north south timer minutes garden please open close check the a of for".split()
     tools = generate_tools(50, seed=1)
@@ -169,7 +174,6 @@ def test_two_thousand_samples_in_a_few_seconds(guard: ContaminationGuard) -> Non
     elapsed = time.perf_counter() - started
     print(f"checked 2000 samples in {elapsed:.2f} s")
     assert flagged == 0
-    assert elapsed < 5.0
 
 
 def test_short_generic_turns_are_not_flagged(guard: ContaminationGuard) -> None:
