@@ -66,7 +66,7 @@ def collect(loop_dir: Path | str) -> Any:
 
     loop_dir = Path(loop_dir)
     state = _json(loop_dir / "state.json")
-    if state is None:
+    if not isinstance(state, dict):
         raise UsageError(f"{loop_dir}: no readable state.json (not a loop directory)")
     probe, labels = [], []
     for r in state.get("rounds", []):
@@ -88,11 +88,13 @@ def collect(loop_dir: Path | str) -> Any:
                      base=final_diagnosis("base"), best=final_diagnosis("best"), official=official)  # fmt: skip
 
 
-def write_loop_reports(loop_dir: Path | str, html: str | None = None, markdown: str | None = None) -> list[Path]:
+def write_loop_reports(loop_dir: Path | str, html: str | None = None, markdown: str | None = None,
+                       pages: Any = None) -> list[Path]:  # fmt: skip
+    """Write the pages (from ``pages`` when the caller has already collected them)."""
     from bfcl_adapter.results import atomic_write_text
     from reports.loop_pages import loop_html, loop_markdown
 
-    pages = collect(loop_dir)
+    pages = pages if pages is not None else collect(loop_dir)
     written = []
     for path, render in ((html or Path(loop_dir) / "report.html", loop_html),
                          (markdown or Path(loop_dir) / "report.md", loop_markdown)):  # fmt: skip

@@ -113,14 +113,14 @@ def run_loop_report(args: argparse.Namespace) -> int:
 
     from reports.loop_report import loop_table
 
-    from .loop_report import write_loop_reports
+    from .loop_report import collect, write_loop_reports
 
     if args.vs or args.json or args.targets or args.gaps:
         raise UsageError("a loop directory takes --html and --markdown only (report a round's run for the rest)")
+    pages = collect(args.run_dir)  # one read of the loop directory; a broken state.json is one error line
     console = Console()
-    state = json.loads((Path(args.run_dir) / "state.json").read_text())
-    console.print(loop_table(state))
-    for path in write_loop_reports(args.run_dir, args.html, args.markdown):
+    console.print(loop_table(pages.state))
+    for path in write_loop_reports(args.run_dir, args.html, args.markdown, pages=pages):
         console.print(f"{path.suffix.lstrip('.')}: {path}")
     return 0
 

@@ -69,8 +69,11 @@ def round_table_rows(pages: LoopPages) -> list[list[str]]:
     return out
 
 
+REPORT_HEADER = ["", "base %", "best %", "Δ pp", "note"]
 ROUND_HEADER = ["round", "samples", "verified", "training", "steps", "train min", "eval min", "round min",
                 "decision", "why"]  # fmt: skip
+# Column alignment (l: text, r: number), shared by the HTML and the Markdown tables.
+REPORT_ALIGN, ROUND_ALIGN = "lrrrl", "lrrlrrrrll"
 
 
 def _meta(pages: LoopPages) -> list[tuple[str, str]]:
@@ -91,9 +94,8 @@ def loop_html(pages: LoopPages) -> str:
     from .charts import category_bars_svg, round_curves_svg
     from .html_report import _CSS, _num, _table
 
-    def table(header: list[str], rows: list[list[str]], caption: str = "", numeric: int = 1) -> str:
-        body = ["<tr>" + "".join(f"<td>{escape(c)}</td>" if i < numeric or i == len(row) - 1 else _num(c)
-                                 for i, c in enumerate(row))
+    def table(header: list[str], rows: list[list[str]], align: str, caption: str = "") -> str:
+        body = ["<tr>" + "".join(_num(c) if a == "r" else f"<td>{escape(c)}</td>" for a, c in zip(align, row))
                 + "</tr>" for row in rows]  # fmt: skip
         return _table(header, body, caption)
 
@@ -101,17 +103,14 @@ def loop_html(pages: LoopPages) -> str:
     body = [f"<h1>closeloop · close-loop report</h1><table class=meta>{meta}</table>"]
     if pages.base is not None and pages.best is not None:
         body += ["<h2>Report split: base → best (the published numbers)</h2>",
-                 table(["", "base %", "best %", "Δ pp", "note"], report_rows(pages),
+                 table(REPORT_HEADER, report_rows(pages), REPORT_ALIGN,
                        "BFCL entries never used for any decision or training"),
                  f'<div class="chart" id="category-bars">{category_bars_svg(pages.best, pages.base)}</div>']  # fmt: skip
     if len(pages.probe) >= 2:
         curves = round_curves_svg(pages.probe, labels=pages.probe_labels, headline="Non-Live")
         body += ["<h2>Per round (probe split)</h2>", f'<div class="chart" id="round-curves">{curves}</div>']
-    rows = round_table_rows(pages)
     body += ["<h2>Rounds: data, verification, training, decision</h2>",
-             "<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in ROUND_HEADER) + "</tr></thead><tbody>"
-             + "".join("<tr>" + "".join(_num(c) if 1 <= i <= 7 else f"<td>{escape(c)}</td>" for i, c in enumerate(row))
-                       + "</tr>" for row in rows) + "</tbody></table>"]  # fmt: skip
+             table(ROUND_HEADER, round_table_rows(pages), ROUND_ALIGN)]
     return (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
         '<meta name=viewport content="width=device-width, initial-scale=1">'
@@ -128,7 +127,7 @@ def loop_markdown(pages: LoopPages) -> str:
     rows = report_rows(pages)
     if rows:
         out += ["", "### Report split: base → best", ""]
-        out += _table(["", "base %", "best %", "Δ pp", "note"], rows, "lrrrl")
+        out += _table(REPORT_HEADER, rows, REPORT_ALIGN)
     if pages.probe:
         out += ["", "### Probe split, per round (accuracy %)", ""]
         categories = list(dict.fromkeys(c for d in pages.probe for c in d.categories))
@@ -139,5 +138,5 @@ def loop_markdown(pages: LoopPages) -> str:
                                             else "-" for d in pages.probe)])  # fmt: skip
         out += _table(header, table, "l" + "r" * len(pages.probe_labels))
     out += ["", "### Rounds", ""]
-    out += _table(ROUND_HEADER, round_table_rows(pages), "lrrlrrrrll")
+    out += _table(ROUND_HEADER, round_table_rows(pages), ROUND_ALIGN)
     return "\n".join(out) + "\n"
