@@ -37,6 +37,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("model", nargs="?", default="default", help="HF model directory, .gguf, or 'default'")
     p.add_argument("--rounds", type=int, default=2, help="training rounds at most (default 2; the budget may stop earlier)")
     p.add_argument("--budget", default="2h", help="wall-clock budget (default 2h): 90m, 1h30m, 3600")
+    p.add_argument("--min-train", default=None,
+                   help="start a round only if this much training time fits (default: budget/10, at most 5m)")
     p.add_argument("--categories", default="non_live", help="categories the loop targets (default non_live)")
     p.add_argument("--targets", help="targets TOML (see reports/targets/); shown as distance to target")
     p.add_argument("--out", metavar="LOOP_DIR", help="loop directory (default runs/loop-<time>)")
@@ -107,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
             probe_fraction=args.probe_fraction, probe_per_category=args.probe_per_category,
             report_per_category=args.report_per_category or None,
             samples_per_round=args.samples_per_round,
+            min_train_s=parse_duration(args.min_train, "--min-train") if args.min_train else None,
         )  # fmt: skip
         loop.start(model, config, args.resume)
         state = loop.run()

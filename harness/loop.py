@@ -76,7 +76,13 @@ class LoopConfig:
     replay_share: float = 0.3  # share of each round's data drawn from categories fixed earlier
     significance: float = 0.05  # McNemar p below which a drop counts as a regression
     min_gain: float = 0.0  # the probe objective must rise by more than this to accept
-    min_train_s: float = 300.0  # a round starts only if at least this much training time fits the budget
+    # A round starts only if at least this much training time fits the budget; None: a tenth of the
+    # budget, at most 5 minutes (so a short budget on a fast machine still trains).
+    min_train_s: float | None = None
+
+    @property
+    def min_train(self) -> float:
+        return self.min_train_s if self.min_train_s is not None else min(300.0, self.budget_s / 10)
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "categories": [c.value for c in self.categories]}
@@ -341,7 +347,7 @@ class CloseLoop:
     def _budget_allows_round(self) -> bool:
         assert self.state is not None
         rounds_left = self.state.config.rounds - (len(self.state.rounds) - 1)
-        return self._training_time(rounds_left) >= self.state.config.min_train_s
+        return self._training_time(rounds_left) >= self.state.config.min_train
 
     def _stop(self, status: str, reason: str) -> None:
         assert self.state is not None
@@ -366,7 +372,7 @@ class CloseLoop:
                 r, "verify", lambda: self.phases.verify(Path(r.paths["synth"]), folder / "verify"), "verify"
             )
         if "train" not in r.done:
-            allowed = max(self._training_time(config.rounds - r.index + 1), config.min_train_s)
+            allowed = max(self._training_time(config.rounds - r.index + 1), config.min_train)
             r.train_seconds_allowed = allowed
             self.log(f"round {r.index}: training from {state.best_model} (lr x{r.recipe.lr_scale:g},"
                      f" at most {allowed / 60:.0f} min)")  # fmt: skip

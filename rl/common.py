@@ -67,12 +67,17 @@ def load_tokenizer(model_dir: Path) -> Any:
     return tokenizer
 
 
-def load_model(model_dir: Path, *, bf16: bool | None = None) -> Any:
-    """The model in fp32 on CPU, bf16 on a GPU that supports it (trainers move it to the device)."""
+def load_model(model_dir: Path, *, bf16: bool | None = None, frozen: bool = False) -> Any:
+    """The model to train (trainers move it to the device).
+
+    Full fine-tuning keeps fp32 master weights even when the trainer computes in bf16 (autocast):
+    an update of lr 5e-6 on a weight stored in bf16 (8 bits of mantissa) rounds away to nothing.
+    Frozen weights (a LoRA base, a probe rollout) load in bf16 where the device computes in it.
+    """
     import torch
     from transformers import AutoModelForCausalLM
 
-    use_bf16 = bf16_ok() if bf16 is None else bf16
+    use_bf16 = (bf16_ok() if bf16 is None else bf16) and frozen
     dtype = torch.bfloat16 if use_bf16 else torch.float32
     return AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=dtype)
 

@@ -234,7 +234,7 @@ def probe_reward_variance(model: Any, dataset: Sequence[dict[str, Any]] | Any, n
     reward = reward or RewardConfig()
     if isinstance(model, (str, Path)):
         tokenizer = tokenizer or load_tokenizer(Path(model))
-        model = load_model(Path(model))
+        model = load_model(Path(model), frozen=True)
     if tokenizer is None:
         raise ValueError("pass the tokenizer with a loaded model")
     device = probe_device()
@@ -453,7 +453,7 @@ def run_grpo(model_dir: Path, data: TrainData, stage_dir: Path, settings: GRPOSe
     config = grpo_config(settings, stage_dir, seed=seed, max_steps=max_steps,
                          max_completion_length=auto_max_completion_length(tokenizer, rows),
                          eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)  # fmt: skip
-    model = load_model(model_dir, bf16=config.bf16)
+    model = load_model(model_dir, bf16=config.bf16, frozen=bool(settings.lora))
     per_step = prompts_per_step(config)
     probe_info: dict[str, Any] | None = None
     prompts_path = stage_dir / PROMPTS_FILE

@@ -162,7 +162,7 @@ def run_sft(model_dir: Path, data: TrainData, stage_dir: Path, settings: SFTSett
     if not records:
         raise ConfigError(f"every row is longer than sft max_length={config.max_length} tokens")
     dataset = datasets.Dataset.from_list(records)
-    model = load_model(model_dir, bf16=config.bf16)
+    model = load_model(model_dir, bf16=config.bf16, frozen=bool(settings.lora))
     metrics = MetricsJsonl(metrics_path or stage_dir / "metrics.jsonl", "sft")
     hooks: list[Any] = [metrics, *callbacks]
     if settings.progress:

@@ -244,7 +244,7 @@ def _cold_start_decision(model_dir: Path, data: Any, settings: TrainSettings, ou
 
     set_threads()
     tokenizer = load_tokenizer(model_dir)
-    model = load_model(model_dir)
+    model = load_model(model_dir, frozen=True)
     rows = data.scorable()
     probe = probe_reward_variance(model, rows, settings.grpo.probe_prompts, tokenizer=tokenizer,
                                   k=settings.grpo.probe_generations, reward=settings.grpo.reward,

@@ -141,6 +141,20 @@ def test_budget_stops_before_a_round_that_would_not_fit(tmp_path):
     assert "budget" in state.stop_reason
 
 
+def test_a_short_budget_still_trains_by_default(tmp_path):
+    # 10 s per clock read, a 400 s budget: the default minimum (a tenth of the budget) lets round 1 run;
+    # a fixed 5-minute minimum would stop before any training.
+    def clock():
+        return next(ticks)
+
+    ticks = iter(range(0, 10**6, 10))
+    state = run_loop(tmp_path / "a", RoundAwarePhases(GOOD), rounds=1, clock=clock, budget_s=400)
+    assert len(state.rounds) == 2 and state.rounds[1].decision is not None
+    ticks = iter(range(0, 10**6, 10))
+    state = run_loop(tmp_path / "b", RoundAwarePhases(GOOD), rounds=1, clock=clock, budget_s=400, min_train_s=300)
+    assert state.status == "budget" and len(state.rounds) == 1
+
+
 @pytest.mark.parametrize("kill_at", range(1, 12))
 def test_resume_after_a_kill_at_any_phase_repeats_nothing(tmp_path, kill_at):
     reference = RoundAwarePhases(GOOD)
