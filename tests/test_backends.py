@@ -296,6 +296,18 @@ def test_materialized_dir_uses_closeloop_cache(monkeypatch: pytest.MonkeyPatch, 
     assert backends.materialize_hf_checkpoint(gguf) == target
 
 
+def test_gguf_without_the_gguf_package_is_one_error_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import importlib.util
+
+    monkeypatch.setenv("CLOSELOOP_CACHE", str(tmp_path / "cache"))
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"GGUF-bytes")
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "gguf" else real_find_spec(name, *a))
+    with pytest.raises(BackendError, match="needs the gguf package"):
+        backends.materialize_hf_checkpoint(gguf)
+
+
 # --- stopping criterion -------------------------------------------------------------------
 
 

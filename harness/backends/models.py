@@ -264,6 +264,9 @@ def materialize_hf_checkpoint(gguf_path: str | os.PathLike[str]) -> Path:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    if importlib.util.find_spec("gguf") is None:  # transformers' own message is a traceback
+        raise BackendError(f"loading {gguf.name} needs the gguf package: pip install 'gguf>=0.10'")
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".tmp-{target.name}-"))
