@@ -27,9 +27,28 @@ def device_kind() -> str:
 
 
 def bf16_ok() -> bool:
+    """Whether training computes in bf16 (autocast over fp32 master weights) on this device."""
     import torch
 
-    return device_kind() == "cuda" and torch.cuda.is_bf16_supported()
+    if device_kind() == "cuda":
+        return bool(torch.cuda.is_bf16_supported())
+    return cpu_bf16_ok()
+
+
+def cpu_bf16_ok() -> bool:
+    """A CPU with native bf16 dot products (AVX512-BF16 or AMX), unless ``CLOSELOOP_CPU_FP32`` is set.
+
+    There oneDNN runs bf16 matrix products 2-2.5x faster than fp32 (measured on this project's 2-core
+    EPYC VMs); elsewhere bf16 is emulated and slower, so fp32 stays.
+    """
+    import torch
+
+    if os.environ.get("CLOSELOOP_CPU_FP32"):
+        return False
+    try:
+        return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
 
 
 def check_trl_args(config_class: type, trl_args: dict[str, Any], where: str) -> None:

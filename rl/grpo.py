@@ -127,7 +127,7 @@ def default_grpo_args(device: str) -> dict[str, Any]:
         "warmup_steps": 0.05,
         "temperature": 1.0,
         "beta": 0.0,
-        "bf16": (not cpu) and bf16_ok(),
+        "bf16": bf16_ok(),
         "fp16": False,
         "gradient_checkpointing": False,
         "logging_steps": 1,
@@ -328,8 +328,9 @@ def make_trainer_class() -> type:
             if not (self.cl_stop or self.cl_shared_generate):
                 return super()._generate_single_turn(prompt_ids, *args, **kwargs)
             target = self.accelerator.unwrap_model(self.model_wrapped)
-            with patched_generate(target, self._tokenizer, stop_at_call_list=self.cl_stop,
-                                  shared_prefix=self.cl_shared_generate):  # fmt: skip
+            # Autocast: sampling computes in bf16 where training does (fp32 master weights stay as they are).
+            with self.accelerator.autocast(), patched_generate(target, self._tokenizer, stop_at_call_list=self.cl_stop,
+                                                               shared_prefix=self.cl_shared_generate):  # fmt: skip
                 return super()._generate_single_turn(prompt_ids, *args, **kwargs)
 
         def _prepare_inputs(self, generation_batch: Any) -> Any:

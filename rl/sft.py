@@ -74,7 +74,7 @@ def default_sft_args(device: str) -> dict[str, Any]:
         # at 1024, 87% of a round's multiple and 80% of its parallel_multiple rows were dropped.
         "max_length": 2048,
         "completion_only_loss": True,
-        "bf16": (not cpu) and bf16_ok(),
+        "bf16": bf16_ok(),
         "fp16": False,
         "gradient_checkpointing": False,
         "train_sampling_strategy": "group_by_length",

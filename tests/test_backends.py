@@ -663,6 +663,8 @@ def test_transformers_embedded_default(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert out[0].prompt_tokens > out[1].prompt_tokens  # original order kept after length sorting
     assert backend.supports_tools_in_template() is False  # SmolLM2's template ignores tools=
     identity = backend.identity
-    assert identity.backend == "transformers" and identity.dtype == "float32"
+    from rl.common import cpu_bf16_ok
+
+    assert identity.backend == "transformers" and identity.dtype == ("bfloat16" if cpu_bf16_ok() else "float32")
     assert identity.weights_sha256 == weights_sha256(resolve_model(None).path)
     backend.close()

@@ -103,7 +103,7 @@ class TransformersBackend:
     """``model.generate`` over length-sorted batches with per-sequence early stopping.
 
     Options: ``device`` ("cpu"/"cuda"; default CUDA when available), ``dtype`` (default bf16 on
-    CUDA, fp32 on CPU), ``batch_size`` (default 16 on CPU, 64 on CUDA), ``num_threads``
+    CUDA and on CPUs with native bf16, see ``rl.common.cpu_bf16_ok``; fp32 elsewhere), ``batch_size`` (default 16 on CPU, 64 on CUDA), ``num_threads``
     (torch.set_num_threads; left at torch's default unless given), ``materialize_gguf`` (load a
     GGUF through its cached HF checkpoint: sub-second loads instead of de-quantizing each time),
     ``stop_at_call_list`` / ``stop_at_tool_call_end`` (the early stops), ``model_name`` (override
@@ -147,7 +147,9 @@ class TransformersBackend:
 
             enable_cpu_gqa()  # batched decoding without copying the KV cache per step
         if dtype in (None, "", "auto"):
-            self.dtype = torch.bfloat16 if on_gpu else torch.float32
+            from rl.common import cpu_bf16_ok
+
+            self.dtype = torch.bfloat16 if on_gpu or cpu_bf16_ok() else torch.float32
         else:
             self.dtype = getattr(torch, DTYPE_ALIASES.get(dtype, dtype), None)
             if not isinstance(self.dtype, torch.dtype):
