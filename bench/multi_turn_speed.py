@@ -1,10 +1,12 @@
 """bench/multi_turn_speed: `harness eval --categories multi_turn` on this machine, steps/s per category.
 
 Runs the multi-turn categories (entries concurrently: each step of every live entry is one batch) and
-appends one row per category to bench/results/multi_turn.md: entries, model steps (queries), prompt
-tokens, seconds of generation, steps/s and the category's accuracy. The run folder is kept (default
-runs/multi_turn_bench) and resumed if it exists, so a killed benchmark finishes where it stopped; the
-timings recorded are those of the run.json, summed over the pieces of a resumed run.
+appends one row per finished category to bench/results/multi_turn.md: entries, model steps (queries),
+prompt tokens, seconds of generation, steps/s and the category's accuracy. Figures come from the BFCL
+result files, which are written entry by entry: an entry's ``latency`` is the time of the batches it
+took part in, and since every live entry is in every step's batch, the longest-running entry's latency
+is the category's generation time. So a run that was killed, or stopped with --max-minutes, still
+records the categories it finished, and rerunning resumes the rest (``--record-only`` just records).
 
 Run: `.venv/bin/python bench/multi_turn_speed.py [--model default] [--limit 5] [--out DIR]`.
 """
@@ -27,8 +29,8 @@ RESULTS = ROOT / "bench" / "results" / "multi_turn.md"
 HEADER = """# bench/multi_turn_speed
 
 `harness eval MODEL --categories multi_turn --limit N` (entries run concurrently, one batch per step).
-`steps` = model queries; `steps/s` = steps over the category's generation seconds (run.json timings);
-accuracy from scores.json. Command: `.venv/bin/python bench/multi_turn_speed.py` (appends rows here).
+`steps` = model queries; `seconds` = the category's generation time (the longest entry's latency, see
+the script); accuracy from scores.json (`-` while the run is unfinished). Command: `.venv/bin/python bench/multi_turn_speed.py` (appends rows here).
 
 | date (UTC) | machine | command | category | entries | steps | prompt tokens | seconds | steps/s | accuracy % |
 |---|---|---|---|---:|---:|---:|---:|---:|---:|
@@ -39,38 +41,67 @@ def machine() -> str:
     return f"{platform.node() or 'host'} · {os.cpu_count()} CPUs · {platform.machine()}"
 
 
+def category_figures(run_dir: Path, category: str) -> dict | None:
+    """Entries, steps, prompt tokens and generation seconds of one category from its result file."""
+    files = list((run_dir / "result").glob(f"*/multi_turn/BFCL_v4_{category}_result.json"))
+    if not files:
+        return None
+    rows = [json.loads(line) for line in files[0].read_text().splitlines() if line.strip()]
+
+    def total(value: object) -> float:
+        return sum(total(v) for v in value) if isinstance(value, list) else float(value or 0)
+
+    return {"entries": len(rows), "steps": sum(int(r.get("steps", 0)) for r in rows),
+            "prompt_tokens": int(sum(total(r.get("input_token_count")) for r in rows)),
+            "seconds": max((total(r.get("latency")) for r in rows), default=0.0)}  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="default")
     parser.add_argument("--limit", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "runs" / "multi_turn_bench")
+    parser.add_argument("--max-minutes", type=float, help="stop the eval after this long (it resumes later)")
+    parser.add_argument("--record-only", action="store_true", help="record the finished categories of --out")
     args = parser.parse_args()
+    from bfcl_adapter import load_entries
+    from bfcl_adapter.categories import parse_categories
+
     argv = ["eval", args.model, "--categories", "multi_turn", "--limit", str(args.limit),
             "--out", str(args.out), "--resume"]  # fmt: skip
     command = "harness " + shlex.join(argv[:-3])
-    print(f"$ harness {shlex.join(argv)}", flush=True)
-    began = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "harness", *argv], cwd=ROOT)
-    wall = time.perf_counter() - began
-    if done.returncode != 0:
-        return done.returncode
-    meta = json.loads((args.out / "run.json").read_text())
-    scores = json.loads((args.out / "scores.json").read_text())["categories"]
+    wall = 0.0
+    if not args.record_only:
+        print(f"$ harness {shlex.join(argv)}", flush=True)
+        began = time.perf_counter()
+        try:
+            subprocess.run([sys.executable, "-m", "harness", *argv], cwd=ROOT,
+                           timeout=args.max_minutes * 60 if args.max_minutes else None)  # fmt: skip
+        except subprocess.TimeoutExpired:
+            print(f"stopped after {args.max_minutes} min; rerun to finish", flush=True)
+        wall = time.perf_counter() - began
+    scores_file = args.out / "scores.json"
+    scores = json.loads(scores_file.read_text())["categories"] if scores_file.is_file() else {}
     date = datetime.now(timezone.utc).isoformat(timespec="seconds")
     rows = []
-    for category, timing in meta["timings"].items():
-        seconds = float(timing["seconds"])
-        rate = timing["steps"] / seconds if seconds else 0.0
-        accuracy = scores.get(category, {}).get("accuracy")
+    for category in parse_categories("multi_turn"):
+        expected = min(args.limit, len(load_entries(category)))
+        figures = category_figures(args.out, category.value)
+        if figures is None or figures["entries"] < expected:
+            print(f"{category.value}: not finished ({figures['entries'] if figures else 0}/{expected} entries)")
+            continue
+        rate = figures["steps"] / figures["seconds"] if figures["seconds"] else 0.0
+        accuracy = scores.get(category.value, {}).get("accuracy")
         shown = "-" if accuracy is None else f"{100 * accuracy:.1f}"
-        rows.append(f"| {date} | {machine()} | `{command}` | {category} | {timing['cases']} | {timing['steps']} | "
-                    f"{timing['prompt_tokens']} | {seconds:.0f} | {rate:.2f} | {shown} |\n")  # fmt: skip
+        rows.append(f"| {date} | {machine()} | `{command}` | {category.value} | {figures['entries']} | "
+                    f"{figures['steps']} | {figures['prompt_tokens']} | {figures['seconds']:.0f} | {rate:.3f} | {shown} |\n")  # fmt: skip
     if not RESULTS.exists():
         RESULTS.write_text(HEADER, encoding="utf-8")
     with RESULTS.open("a", encoding="utf-8") as handle:
         handle.writelines(rows)
     print("".join(rows), end="")
-    print(f"whole process: {wall:.0f} s")
+    if wall:
+        print(f"whole process: {wall:.0f} s")
     return 0
 
 
