@@ -30,7 +30,8 @@ HEADER = """# bench/multi_turn_speed
 
 `harness eval MODEL --categories multi_turn --limit N` (entries run concurrently, one batch per step).
 `steps` = model queries; `seconds` = the category's generation time (the longest entry's latency, see
-the script); accuracy from scores.json (`-` while the run is unfinished). Command: `.venv/bin/python bench/multi_turn_speed.py` (appends rows here).
+the script); accuracy from scores.json (`-` while the run is unfinished).
+Command: `.venv/bin/python bench/multi_turn_speed.py` (appends rows here).
 
 | date (UTC) | machine | command | category | entries | steps | prompt tokens | seconds | steps/s | accuracy % |
 |---|---|---|---|---:|---:|---:|---:|---:|---:|

@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
     console = get_console()  # the one the progress bars draw on: lines print above them
     budget = parse_duration(args.budget)
+    min_train = parse_duration(args.min_train, "--min-train") if args.min_train else None
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no tqdm bars under the live view
     categories = parse_categories(args.categories)
     if not categories:
@@ -109,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
             probe_fraction=args.probe_fraction, probe_per_category=args.probe_per_category,
             report_per_category=args.report_per_category or None,
             samples_per_round=args.samples_per_round,
-            min_train_s=parse_duration(args.min_train, "--min-train") if args.min_train else None,
+            min_train_s=min_train,
         )  # fmt: skip
         loop.start(model, config, args.resume)
         state = loop.run()

@@ -303,7 +303,8 @@ def test_gguf_without_the_gguf_package_is_one_error_line(monkeypatch: pytest.Mon
     gguf = tmp_path / "m.gguf"
     gguf.write_bytes(b"GGUF-bytes")
     real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "gguf" else real_find_spec(name, *a))
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "gguf" else real_find_spec(name, *a))  # fmt: skip
     with pytest.raises(BackendError, match="needs the gguf package"):
         backends.materialize_hf_checkpoint(gguf)
 

@@ -103,8 +103,9 @@ class TransformersBackend:
     """``model.generate`` over length-sorted batches with per-sequence early stopping.
 
     Options: ``device`` ("cpu"/"cuda"; default CUDA when available), ``dtype`` (default bf16 on
-    CUDA and on CPUs with native bf16, see ``rl.common.cpu_bf16_ok``; fp32 elsewhere), ``batch_size`` (default 16 on CPU, 64 on CUDA), ``num_threads``
-    (torch.set_num_threads; left at torch's default unless given), ``materialize_gguf`` (load a
+    CUDA and on CPUs with native bf16, see ``rl.common.cpu_bf16_ok``; fp32 elsewhere),
+    ``batch_size`` (default 16 on CPU, 64 on CUDA), ``num_threads`` (torch.set_num_threads; left at
+    torch's default unless given), ``materialize_gguf`` (load a
     GGUF through its cached HF checkpoint: sub-second loads instead of de-quantizing each time),
     ``stop_at_call_list`` / ``stop_at_tool_call_end`` (the early stops), ``model_name`` (override
     the BFCL result-folder name), ``trust_remote_code``, ``share_prefix`` (default on).
