@@ -16,13 +16,14 @@ from .categories import (
 )
 from .checking import check_calls, normalize_string, score_case
 from .data import DataError, Entry, default_data_dir, load_entries
-from .decoding import contains_call, decode
+from .decoding import cannot_become_call_list, contains_call, decode
 from .scoring import Aggregate, CategoryScore, aggregate, scores_from_verdicts
 from .types import Call, DecodeError, Verdict
 
 __all__ = [
     "AST_CATEGORIES", "COLLECTIONS", "Aggregate", "Call", "Category", "CategoryScore", "Checker",
     "DataError", "DecodeError", "Entry", "Language", "ScoreGroup", "UnknownCategoryError",
-    "Verdict", "aggregate", "check_calls", "contains_call", "decode", "default_data_dir",
-    "load_entries", "normalize_string", "parse_categories", "score_case", "scores_from_verdicts",
+    "Verdict", "aggregate", "cannot_become_call_list", "check_calls", "contains_call", "decode",
+    "default_data_dir", "load_entries", "normalize_string", "parse_categories", "score_case",
+    "scores_from_verdicts",
 ]  # fmt: skip

@@ -21,6 +21,7 @@ would run them), and results too large to be an argument are refused.
 from __future__ import annotations
 
 import ast
+import keyword
 import operator
 import re
 from typing import Any, Callable
@@ -292,3 +293,136 @@ def contains_call(text: Any, mode: str = "official") -> bool:
     except DecodeError:
         return False
     return len(calls) > 0
+
+
+# --- early give-up: text that no continuation can turn into a call list ------------------------
+
+_STRING_PREFIXES = frozenset({"r", "u", "b", "br", "rb"})  # f/t-strings end the scan (nested quotes)
+_FORMATTED_PREFIXES = frozenset({"f", "fr", "rf", "t", "tr", "rt"})
+_EXPRESSION_CONSTANTS = frozenset({"True", "False", "None"})
+_NEVER_PYTHON = frozenset("?$;")
+
+
+def cannot_become_call_list(text: str) -> bool:
+    """True when no continuation of ``text`` decodes (``official``, Python) to a call list.
+
+    Generation uses it to end a prompting-mode reply as soon as it is certain to fail decoding
+    (prose, mostly): the verdict on the cut text is the verdict on any longer one. It answers
+    True only on certain syntax errors inside BFCL's ``[...]`` wrapping: two operands side by
+    side (``The weather``, ``I'm``, ``f(x=1) g(y=2)``), a quoted string broken by a newline, or
+    a character Python never accepts outside strings (``?``, ``$``, ``;``, ``!`` not before
+    ``=``). Anything it does not follow exactly (a word still being written, non-ASCII, f-strings,
+    backslashes, numbers with letters) ends the scan with False: a text that could still decode
+    is never cut.
+
+    >>> cannot_become_call_list("The function get_weather")
+    True
+    >>> cannot_become_call_list("I'm")
+    True
+    >>> cannot_become_call_list("[get_weather(city='Paris'), get_time(zone='CET')]")
+    False
+    >>> cannot_become_call_list("```python\\n[get_weather(city=")
+    False
+    >>> cannot_become_call_list("The")  # may still become "The(x=1)"
+    False
+    """
+    s = text.lstrip("`\n ")  # BFCL strips these from both ends before wrapping in [...]
+    operand = False  # the last token ends an operand: a name, number, string, ), ] or }
+    string = False  # ... and it is a string (strings may follow strings)
+    i, n = 0, len(s)
+    while i < n:
+        ch = s[i]
+        if ch in " \t\r\n\f":
+            i += 1
+        elif ch == "#":  # a comment runs to the end of its line
+            end = s.find("\n", i)
+            if end < 0:
+                return False
+            i = end + 1
+        elif ch.isascii() and (ch.isalpha() or ch == "_"):
+            j = i + 1
+            while j < n and s[j].isascii() and (s[j].isalnum() or s[j] == "_"):
+                j += 1
+            if j == n or not s[j].isascii():
+                return False  # the word may still grow (into a keyword, say), or is not ASCII
+            word = s[i:j]
+            if s[j] in "'\"" and word.lower() in _FORMATTED_PREFIXES:
+                return False
+            if s[j] in "'\"" and word.lower() in _STRING_PREFIXES:
+                i = j  # the prefix belongs to the string token that starts at the quote
+                continue
+            if word in _EXPRESSION_CONSTANTS or not keyword.iskeyword(word):
+                if operand:
+                    return True
+                operand, string = True, False
+            else:
+                operand, string = False, False
+            i = j
+        elif ch.isdigit():
+            j = i + 1
+            while j < n and (s[j].isdigit() or s[j] in "_."):
+                j += 1
+            if j == n or s[j].isalnum() or not s[j].isascii():
+                return False  # still growing, or 1e5 / 0x1F / 2j / 1if: not followed
+            if operand:
+                return True
+            operand, string = True, False
+            i = j
+        elif ch in "'\"":
+            if operand and not string:
+                return True
+            end = _string_end(s, i)
+            if end is None:
+                return False  # still open: anything may follow
+            if end < 0:
+                return True  # a one-line string broken by a newline
+            operand, string = True, True
+            i = end
+        elif ch in _NEVER_PYTHON:
+            return True
+        elif ch == "!":
+            if i + 1 == n:
+                return False
+            if s[i + 1] != "=":
+                return True
+            operand, string = False, False
+            i += 2
+        elif ch in ")]}":
+            operand, string = True, False
+            i += 1
+        elif ch in "\\`" or not ch.isascii():
+            return False  # continuations, backticks (stripped at the end), non-ASCII: not followed
+        else:
+            operand, string = False, False
+            i += 1
+    return False
+
+
+def _string_end(s: str, start: int) -> int | None:
+    """Index after the string starting at ``s[start]``; None if still open; -1 if broken."""
+    quote = s[start]
+    triple = s.startswith(quote * 3, start)
+    if triple:
+        end = s.find(quote * 3, start + 3)
+        while end >= 0 and _escaped(s, end):
+            end = s.find(quote * 3, end + 1)
+        return None if end < 0 else end + 3
+    i = start + 1
+    while i < len(s):
+        ch = s[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == quote:
+            return i + 1
+        if ch == "\n":
+            return -1
+        i += 1
+    return None
+
+
+def _escaped(s: str, index: int) -> bool:
+    backslashes = 0
+    while index - backslashes - 1 >= 0 and s[index - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1

@@ -40,6 +40,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--decode-mode", choices=("official", "lenient"), default="official")
     p.add_argument("--temperature", type=float, default=0.0)
     p.add_argument("--max-new-tokens", type=int, default=160)
+    p.add_argument("--full-text", action="store_true",
+                   help="generate every reply to its end; by default a prompting-mode reply stops once it "
+                        "can no longer decode to a call list (same verdicts under --decode-mode official)")
     p.add_argument("--batch-size", type=int, help="generation batch size (backend default if unset)")
     p.add_argument("--out", metavar="RUN_DIR", help="run directory (default runs/<model>-<time>)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
@@ -119,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
         config = EvalConfig(
             categories=categories, limit=args.limit, sample=args.sample, seed=args.seed,
             mode=args.mode, decode_mode=args.decode_mode, max_new_tokens=args.max_new_tokens,
-            temperature=args.temperature, data_dir=args.data_dir,
+            temperature=args.temperature, data_dir=args.data_dir, stop_when_not_call_list=not args.full_text,
         )  # fmt: skip
         console.print(f"[bold]model[/] {identity.path}  [dim]{identity.backend} {identity.dtype} "
                       f"weights {identity.weights_sha256[:12]}[/]  -> {out}")  # fmt: skip

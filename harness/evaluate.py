@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Sequence
 
-from bfcl_adapter.categories import Category, Checker
+from bfcl_adapter.categories import Category, Checker, Language
 from bfcl_adapter.data import Entry, load_entries
 from bfcl_adapter.fc import calls_to_python_call_list, decode_fc, functions_to_tools
 from bfcl_adapter.prompts import prompting_messages
@@ -38,6 +38,9 @@ class EvalConfig:
     chunk_size: int = 32  # cases generated, then appended to disk, at a time
     data_dir: str | None = None
     ids: dict[str, list[str]] | None = None  # only these entries, by category (the loop's splits)
+    # End a prompting-mode reply once it can no longer decode to a call list (official decoding of
+    # Python categories only): same verdicts, prose costs a few tokens. Off: full texts (--full-text).
+    stop_when_not_call_list: bool = True
 
 
 @dataclass
@@ -87,6 +90,10 @@ def build_request(entry: Entry, mode: str, config: EvalConfig) -> ChatRequest:
         temperature=config.temperature,
         seed=config.seed,
         id=entry.id,
+        stop_when_not_call_list=(
+            config.stop_when_not_call_list and mode == PROMPTING and config.decode_mode == "official"
+            and entry.category.language is Language.PYTHON
+        ),
     )
 
 

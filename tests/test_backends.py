@@ -373,6 +373,16 @@ def test_stopper_ends_each_row_on_its_own() -> None:
     assert stopper.lengths == [10, 6, 3, 4, 25, 8]
     assert stopper.reasons == ["stop", "stop", "stop", "length", "stop", "stop"]
 
+    # Asked for, a row ends once it can no longer decode to a call list; a call list runs on.
+    give_up = [ask("g", max_new_tokens=50, stop_when_not_call_list=True) for _ in range(2)]
+    prose = ["The weather is nice.", "[f(x=1)] more"]
+    rows = [[ord("p"), ord("p")] + [ord(c) for c in t.ljust(20, ".")] for t in prose]
+    stopper = _make_stopper(CharTokenizer(), 2, give_up, {0}, stop_at_call_list=True, stop_at_tool_call_end=True)
+    for step in range(1, 21):
+        stopper(torch.tensor(rows)[:, : 2 + step], None)
+    assert stopper.lengths == [12, 8]  # "The weather " / "[f(x=1)]"
+    assert stopper.reasons == ["not_call_list", "stop"]
+
     no_early = _make_stopper(CharTokenizer(), 2, requests[:1], {0}, stop_at_call_list=False, stop_at_tool_call_end=True)
     for step in range(1, 16):
         no_early(ids[:1, : 2 + step], None)

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bfcl_adapter import Call, DecodeError, Language, decode
-from bfcl_adapter.decoding import contains_call
+from bfcl_adapter.decoding import cannot_become_call_list, contains_call
 
 
 def calls(text: str) -> list[tuple[str, dict]]:
@@ -116,3 +116,78 @@ def test_decoder_only_raises_decode_error_on_call_like_text(text):
         decode(text)
     except DecodeError:
         pass
+
+
+# --- cannot_become_call_list: the early give-up of prompting-mode generation ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "To find the roots of", "I'm", "Sure! ", "The function get_weather", "[f(x=1) g(y=2)",
+        "What city?", "[f(s='broken\nline')]", "1. First step", "import os; os.system('x')",
+        "None x,", "'a' b,", "x 'a'", "f(a=$1)",
+    ],
+)
+def test_cannot_become_call_list_on_prose(text):
+    assert cannot_become_call_list(text)
+    with pytest.raises(DecodeError):
+        decode(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "", "The", "[", "  \n```", "get_weather(", "[f(a='it''s', b=\"x\"\n", "[f(a='''multi\nline''')",
+        "[f(a=1 if x else 2)]", "[f(a=x not in y)]", "[f(a=b'x' r'y' 'z')]", "[f(a=f'{x['k']}')",
+        "[f(a=1e5, b=0x1F, c=2j)]", "[f(a=1if 1else 2)]", "[f(a=[1, 2] )]", "(f)(x=1)", "'a'(x=1)",
+        "[f(a=x != y)]", "[f(a=café)]", "[f() # a comment; with? odd! chars\n]", "[f(a='x\\\ny')]",
+        "```python\n[f(x=1)]", "[f(x=1)]```\n",
+    ],
+)
+def test_cannot_become_call_list_keeps_what_may_still_decode(text):
+    assert not cannot_become_call_list(text)
+
+
+def test_cannot_become_call_list_never_cuts_a_decodable_conformance_case():
+    """Every decodable candidate output of the conformance corpus: no prefix is given up on."""
+    import gzip
+    import json
+    import random
+    from pathlib import Path
+
+    path = Path(__file__).parent / "conformance" / "data" / "cases.jsonl.gz"
+    texts = [row["result"] for row in map(json.loads, gzip.open(path)) if isinstance(row["result"], str)]
+    checked = 0
+    for text in random.Random(0).sample(texts, 3000):
+        try:
+            decode(text)
+        except DecodeError:
+            continue
+        checked += 1
+        for cut in range(len(text) + 1):
+            assert not cannot_become_call_list(text[:cut]), (text[:cut], text)
+    assert checked > 2000
+
+
+_prose_alphabet = "abcxyz_ TIf()[]{}'\"\n=,.!?#:;$01`"
+
+
+@given(st.text(alphabet=_prose_alphabet, max_size=30), st.text(alphabet=_prose_alphabet, max_size=30))
+@settings(max_examples=3000)
+def test_given_up_text_fails_to_decode_whatever_follows(prefix, suffix):
+    if cannot_become_call_list(prefix):
+        with pytest.raises(DecodeError):
+            decode(prefix + suffix)
+
+
+@given(st.lists(_call_like, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"), st.text(alphabet=" \n`", max_size=3))
+@settings(max_examples=1500)
+def test_no_prefix_of_a_decodable_call_list_is_given_up(text, lead):
+    text = lead + text
+    try:
+        decode(text)
+    except DecodeError:
+        return
+    for cut in range(len(text) + 1):
+        assert not cannot_become_call_list(text[:cut]), text[:cut]

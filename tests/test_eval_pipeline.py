@@ -186,3 +186,25 @@ def test_eval_bad_input(argv, message, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_give_up_on_prose_only_where_the_verdict_cannot_change():
+    """Requests ask to stop non-call-list replies only for official decoding of Python prompts."""
+    from harness.evaluate import FC, PROMPTING, build_request
+
+    def flag(category, mode=PROMPTING, **config):
+        entry = load_entries(category)[0]
+        return build_request(entry, mode, EvalConfig(categories=[category], **config)).stop_when_not_call_list
+
+    assert flag(Category.SIMPLE_PYTHON) and flag(Category.IRRELEVANCE) and flag(Category.LIVE_MULTIPLE)
+    assert not flag(Category.SIMPLE_JAVA) and not flag(Category.SIMPLE_JAVASCRIPT)  # other decoders
+    assert not flag(Category.SIMPLE_PYTHON, FC)
+    assert not flag(Category.SIMPLE_PYTHON, decode_mode="lenient")  # lenient finds calls inside prose
+    assert not flag(Category.SIMPLE_PYTHON, stop_when_not_call_list=False)  # --full-text
+
+
+def test_full_text_flag(tmp_path):
+    out = tmp_path / "run"
+    assert main(["eval", "--backend", "mock", "--categories", "irrelevance", "--limit", "1", "--full-text",
+                 "--out", str(out)]) == 0  # fmt: skip
+    assert json.loads((out / "run.json").read_text())["config"]["stop_when_not_call_list"] is False

@@ -52,3 +52,24 @@ def test_official_bfcl_evaluate_scores_our_result_files_identically(tmp_path):
         path = next((tmp_path / "run" / "official_score").rglob(category.score_file_name))
         official = json.loads(path.read_text().splitlines()[0])["accuracy"]
         assert official == pytest.approx(outcome.scores[category].accuracy), category
+
+
+@pytest.mark.slow
+def test_giving_up_on_prose_keeps_every_verdict(tmp_path):
+    """The embedded model answers in prose: cut early, its verdicts are those of the full texts."""
+    from harness.backends.registry import create_backend
+
+    backend = create_backend("transformers", "default")
+    try:
+        outcomes = {}
+        for give_up in (True, False):
+            config = EvalConfig(categories=[Category.SIMPLE_PYTHON, Category.IRRELEVANCE, Category.LIVE_SIMPLE],
+                                limit=3, max_new_tokens=40, stop_when_not_call_list=give_up)  # fmt: skip
+            run = open_run_dir(tmp_path / str(give_up), backend.identity.to_json(), False)
+            outcomes[give_up] = run_eval(backend, run, config)
+    finally:
+        backend.close()
+    verdicts = {k: [(v.id, v.verdict.valid, v.verdict.error_type) for v in o.verdicts] for k, o in outcomes.items()}
+    assert verdicts[True] == verdicts[False]
+    tokens = {k: sum(t.completion_tokens for t in o.timings.values()) for k, o in outcomes.items()}
+    assert tokens[True] < tokens[False]

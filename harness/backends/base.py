@@ -14,6 +14,11 @@ class ChatRequest:
     it is set only in function-calling mode, where the backend renders them with the model's
     own chat template (or sends them to the server). In prompting mode the tools are already
     written into the system message and ``tools`` is ``None``.
+
+    ``stop_when_not_call_list`` asks the backend to end the reply as soon as it can no longer
+    decode to a BFCL prompting-mode (Python) call list (``bfcl_adapter.cannot_become_call_list``):
+    the verdict is the same, and prose answers cost a few tokens instead of ``max_new_tokens``.
+    Backends without per-token control may ignore it.
     """
 
     messages: list[dict[str, Any]]
@@ -23,6 +28,7 @@ class ChatRequest:
     seed: int | None = None
     stop: tuple[str, ...] = ()
     id: str = ""
+    stop_when_not_call_list: bool = False
 
 
 @dataclass
@@ -31,7 +37,7 @@ class Completion:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     latency_s: float = 0.0
-    finish_reason: str = "stop"  # "stop" | "length" | "error"
+    finish_reason: str = "stop"  # "stop" | "length" | "error" | "not_call_list" (see ChatRequest)
     tool_calls: list[dict[str, Any]] | None = None  # native tool calls, when a server returns them
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -10,6 +10,7 @@ import time
 from typing import TYPE_CHECKING, Any, Sequence
 
 from bfcl_adapter.decoding import call_list_closed as call_list_complete  # one definition, shared with rl
+from bfcl_adapter.decoding import cannot_become_call_list
 from harness.backends.base import BackendError, ChatRequest, Completion, ModelIdentity
 from harness.backends.models import ResolvedModel, materialize_hf_checkpoint, resolve_model, weights_sha256
 from harness.backends.registry import register_backend
@@ -75,6 +76,8 @@ def _make_stopper(tokenizer: Any, prompt_len: int, requests: Sequence[ChatReques
             text = tokenizer.decode(generated, skip_special_tokens=False)
             if stop_at_call_list and call_list_complete(text):
                 return "stop"
+            if request.stop_when_not_call_list and cannot_become_call_list(text):
+                return "not_call_list"
             if stop_at_tool_call_end and TOOL_CALL_END in text:
                 return "stop"
             if request.stop and any(s in text for s in request.stop):
