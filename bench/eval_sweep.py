@@ -1,0 +1,120 @@
+"""bench/eval_sweep: the whole Non-Live + Live AST and irrelevance sweep of one model on this machine.
+
+Runs `harness eval MODEL --categories single_turn` (every case of the 13 single-turn categories, 3,641
+in bfcl-eval 2026.3.23) into a resumable run directory and appends to bench/results/eval_sweep.md one
+row per category (cases, prompt and generated tokens, generation seconds, cases/s, accuracy) and a
+total. Figures come from the BFCL result files, whose rows carry their share of their batch's
+latency, so a run that was killed or stopped with --max-minutes keeps what it finished and rerunning
+the same command resumes it; the rows are recorded once every category is complete.
+
+Run: `.venv/bin/python bench/eval_sweep.py [--model default] [--out runs/eval_sweep] [--max-minutes M]`.
+Extra arguments after `--` go to `harness eval` (e.g. `-- --full-text`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results" / "eval_sweep.md"
+HEADER = """# bench/eval_sweep
+
+The whole single-turn sweep (Non-Live + Live: AST categories, irrelevance, relevance) of one model,
+every case, with `harness eval` defaults. `seconds` = generation time from the result files (each row
+holds its share of its batch's latency); `wall` = the whole process (model load, scoring, report) summed
+over resumed sessions. Command: `.venv/bin/python bench/eval_sweep.py` (appends a block here).
+"""
+
+
+def machine() -> str:
+    return f"{platform.node() or 'host'} · {os.cpu_count()} CPUs · {platform.machine()}"
+
+
+def category_figures(run_dir: Path, category: str) -> dict | None:
+    files = list((run_dir / "result").glob(f"*/*/BFCL_v4_{category}_result.json"))
+    if not files:
+        return None
+    rows = [json.loads(line) for line in files[0].read_text().splitlines() if line.strip()]
+    return {
+        "cases": len(rows),
+        "prompt_tokens": sum(int(r.get("input_token_count") or 0) for r in rows),
+        "completion_tokens": sum(int(r.get("output_token_count") or 0) for r in rows),
+        "seconds": sum(float(r.get("latency") or 0.0) for r in rows),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="default")
+    parser.add_argument("--out", type=Path, default=ROOT / "runs" / "eval_sweep")
+    parser.add_argument("--max-minutes", type=float, help="stop the eval after this long (it resumes later)")
+    parser.add_argument("extra", nargs="*", help="after --: more `harness eval` arguments")
+    args = parser.parse_args()
+    from bfcl_adapter import load_entries
+    from bfcl_adapter.categories import parse_categories
+
+    argv = ["eval", args.model, "--categories", "single_turn", *args.extra, "--out", str(args.out)]
+    if (args.out / "run.json").exists():
+        argv.append("--resume")
+    print(f"$ harness {shlex.join(argv)}", flush=True)
+    began = time.perf_counter()
+    try:
+        subprocess.run([sys.executable, "-m", "harness", *argv], cwd=ROOT,
+                       timeout=args.max_minutes * 60 if args.max_minutes else None)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        print(f"stopped after {args.max_minutes} min; rerun the same command to resume", flush=True)
+    wall_file = args.out / "bench_wall_seconds"
+    wall = float(wall_file.read_text()) if wall_file.exists() else 0.0
+    wall += time.perf_counter() - began
+    wall_file.write_text(f"{wall:.1f}\n")
+
+    missing = []
+    figures = {}
+    for category in parse_categories("single_turn"):
+        found = category_figures(args.out, category.value)
+        expected = len(load_entries(category))
+        if found is None or found["cases"] < expected:
+            missing.append(f"{category.value} {found['cases'] if found else 0}/{expected}")
+        figures[category.value] = found
+    if missing:
+        print("not finished: " + ", ".join(missing))
+        return 1
+    scores = json.loads((args.out / "scores.json").read_text())
+    meta = json.loads((args.out / "run.json").read_text())
+    date = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    command = "harness " + shlex.join(argv[: -3 if argv[-1] == "--resume" else -2])
+    lines = [f"\n## {date} · {machine()}\n\n`{command}` · model {meta['model']['path'].rsplit('/', 1)[-1]} "
+             f"({meta['model']['dtype']}, {meta['mode']} mode) · config {json.dumps(meta.get('config', {}).get('stop_when_not_call_list'))} "
+             "for stop_when_not_call_list\n\n",
+             "| category | cases | prompt tokens | generated tokens | seconds | cases/s | accuracy % |\n",
+             "|---|---:|---:|---:|---:|---:|---:|\n"]  # fmt: skip
+    total = {"cases": 0, "prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0}
+    for name, found in figures.items():
+        for key in total:
+            total[key] += found[key]
+        accuracy = scores["categories"].get(name, {}).get("accuracy")
+        shown = "-" if accuracy is None else f"{100 * accuracy:.1f}"
+        lines.append(f"| {name} | {found['cases']} | {found['prompt_tokens']} | {found['completion_tokens']} | "
+                     f"{found['seconds']:.0f} | {found['cases'] / max(found['seconds'], 1e-9):.2f} | {shown} |\n")  # fmt: skip
+    lines.append(f"| **all** | {total['cases']} | {total['prompt_tokens']} | {total['completion_tokens']} | "
+                 f"{total['seconds']:.0f} | {total['cases'] / max(total['seconds'], 1e-9):.2f} | |\n")  # fmt: skip
+    lines.append(f"\nWall clock of the process(es): {wall / 60:.1f} min.\n")
+    if not RESULTS.exists():
+        RESULTS.write_text(HEADER, encoding="utf-8")
+    with RESULTS.open("a", encoding="utf-8") as handle:
+        handle.writelines(lines)
+    print("".join(lines), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
