@@ -66,3 +66,38 @@ def test_patch_is_idempotent_and_reversible():
     assert sdpa_attention.use_gqa_in_sdpa.__wrapped__ is original
     disable_cpu_gqa()
     assert sdpa_attention.use_gqa_in_sdpa is original
+
+
+def test_bf16_decoding_attends_in_fp32():
+    """bf16 decode steps on CPU take the fp32 attention path; prefill and training stay in bf16."""
+    from transformers.modeling_utils import AttentionInterface
+
+    from rl.cpu_attention import disable_cpu_gqa, enable_cpu_gqa
+
+    mapping = AttentionInterface._global_mapping
+    real = mapping["sdpa"]
+    seen: list[tuple[int, torch.dtype]] = []
+
+    def recording(module, query, key, value, attention_mask, **kwargs):
+        seen.append((query.shape[2], query.dtype))
+        return real(module, query, key, value, attention_mask, **kwargs)
+
+    model = _model().to(torch.bfloat16)
+    ids, mask = _batch()
+    disable_cpu_gqa()
+    mapping["sdpa"] = recording
+    try:
+        assert enable_cpu_gqa()
+        with torch.no_grad():
+            out = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=3, do_sample=False,
+                                 pad_token_id=0, eos_token_id=1, min_new_tokens=3)  # fmt: skip
+        assert out.shape == (3, 15) and out.dtype == torch.long
+        assert {d for q, d in seen if q == 1} == {torch.float32}  # decoding: fp32 attention
+        assert {d for q, d in seen if q > 1} == {torch.bfloat16}  # prefill: as it was
+        seen.clear()
+        logits = model(input_ids=ids[:, :1], attention_mask=mask[:, :1] * 0 + 1).logits
+        assert logits.requires_grad and {d for _, d in seen} == {torch.bfloat16}  # training: untouched
+    finally:
+        disable_cpu_gqa()
+        mapping["sdpa"] = real
+    assert mapping["sdpa"] is real
