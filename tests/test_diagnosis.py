@@ -151,6 +151,7 @@ def test_effective_weights_follow_the_overall_formula():
         ("[f(a=1)] and then", 64, 64, "truncated"),  # hit max_new_tokens
         ("[f(a=1)] and then", 10, 64, "malformed"),
         ("f(a=1) g(b=2)", None, None, "malformed"),
+        ("[f(a=1) g(", 64, 64, "malformed"),  # no continuation decodes: not cut short, just wrong
         ("[f(a=')')]", None, None, "malformed"),  # brackets inside strings do not count
     ],
 )

@@ -7,7 +7,9 @@ sub-kind is recovered from the raw output text:
 
 * ``empty`` / ``prose``: nothing that looks like a call (no ``(`` or ``[``). In an AST category
   this is an abstention, so such cases count as ``abstained_when_should_call``;
-* ``truncated``: unbalanced brackets or quotes, or the output hit the token limit;
+* ``truncated``: unbalanced brackets or quotes, or the output hit the token limit, and some
+  continuation would still decode (generation may stop a reply once none would, see
+  ``decoding.cannot_become_call_list``);
 * ``malformed``: anything else (call-like text the decoder still rejects).
 """
 
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import enum
 from typing import Any
+
+from ..decoding import cannot_become_call_list
 
 
 class ErrorKind(str, enum.Enum):
@@ -132,6 +136,8 @@ def decode_subkind(raw: Any, output_tokens: int | None = None, max_tokens: int |
         return "empty"
     if "(" not in stripped and "[" not in stripped:
         return "prose"
+    if cannot_become_call_list(text):  # no continuation decodes: not cut short, just wrong
+        return "malformed"
     hit_limit = output_tokens is not None and max_tokens is not None and output_tokens >= max_tokens
     if hit_limit or _unbalanced(stripped):
         return "truncated"
