@@ -14,6 +14,9 @@ matmuls over the grouped heads take 1.3 and 3.9 ms. So for inference steps with 
 in bf16 (decoding; never training, never prefill) attention is computed that way: scores in bf16
 matmul, mask and softmax in fp32, probabilities back to bf16 for the value matmul (as GPU flash
 kernels do). Not bit-equal to the SDPA kernel; ``tests/test_cpu_attention.py`` bounds the difference.
+Under bf16 autocast with fp32 weights (training's sampling) the decode query arrives in fp32 and
+autocast would send it to that same bf16 kernel: there SDPA runs in fp32 with autocast off (5.4 vs
+30 ms for 32 rows x 500 keys), its output cast to bf16 as autocast would have.
 """
 
 from __future__ import annotations
@@ -64,10 +67,18 @@ def _install_grouped_decode_attention() -> None:
 
     def sdpa_with_cpu_decode(module: Any, query: Any, key: Any, value: Any, attention_mask: Any,
                              dropout: float = 0.0, scaling: float | None = None, **kwargs: Any) -> Any:  # fmt: skip
-        if (query.device.type == "cpu" and query.dtype == torch.bfloat16 and query.shape[2] <= DECODE_QUERY_MAX
-                and not torch.is_grad_enabled() and not dropout and kwargs.get("cache") is None
-                and kwargs.get("position_bias") is None and query.shape[1] % key.shape[1] == 0):  # fmt: skip
+        decoding = (query.device.type == "cpu" and query.shape[2] <= DECODE_QUERY_MAX and not torch.is_grad_enabled()
+                    and not dropout and kwargs.get("cache") is None and kwargs.get("position_bias") is None)  # fmt: skip
+        if decoding and query.dtype == torch.bfloat16 and query.shape[1] % key.shape[1] == 0:
             return grouped_decode_attention(query, key, value, attention_mask, scaling), None
+        if (decoding and query.dtype == torch.float32 and torch.is_autocast_enabled("cpu")
+                and torch.get_autocast_dtype("cpu") == torch.bfloat16):  # fmt: skip
+            # fp32 master weights under bf16 autocast (GRPO sampling): rotary embeddings hand SDPA fp32
+            # tensors, which autocast would send to the slow bf16 kernel; fp32 SDPA is faster here.
+            with torch.autocast("cpu", enabled=False):
+                output, weights = original(module, query, key, value, attention_mask, dropout=dropout,
+                                           scaling=scaling, **kwargs)  # fmt: skip
+            return output.to(torch.bfloat16), weights
         return original(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs)
 
     sdpa_with_cpu_decode.__wrapped__ = original  # type: ignore[attr-defined]

@@ -130,3 +130,34 @@ def test_bf16_decoding_takes_the_grouped_path():
         assert torch.allclose(a.float(), b.float(), atol=0.02, rtol=0.02), step
         compared += 1
     assert compared >= 2  # the prefill and at least one decode step
+
+
+def test_decoding_under_bf16_autocast_runs_sdpa_in_fp32():
+    """fp32 weights under bf16 autocast (GRPO sampling): decode steps call SDPA with autocast off."""
+    from transformers.modeling_utils import AttentionInterface
+
+    from rl.cpu_attention import disable_cpu_gqa, enable_cpu_gqa
+
+    mapping = AttentionInterface._global_mapping
+    real = mapping["sdpa"]
+    seen: list[tuple[int, bool]] = []
+
+    def recording(module, query, *args, **kwargs):
+        seen.append((query.shape[2], torch.is_autocast_enabled("cpu")))
+        return real(module, query, *args, **kwargs)
+
+    model = _model()
+    ids, mask = _batch()
+    disable_cpu_gqa()
+    mapping["sdpa"] = recording
+    try:
+        assert enable_cpu_gqa()
+        with torch.autocast("cpu", dtype=torch.bfloat16), torch.no_grad():
+            out = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=3, min_new_tokens=3,
+                                 do_sample=False, pad_token_id=0, eos_token_id=1)  # fmt: skip
+    finally:
+        disable_cpu_gqa()
+        mapping["sdpa"] = real
+    assert out.shape == (3, 15)
+    assert {enabled for q, enabled in seen if q == 1} == {False}  # decode: fp32 SDPA
+    assert {enabled for q, enabled in seen if q > 1} == {True}  # prefill: as autocast decides
