@@ -679,3 +679,19 @@ def test_transformers_embedded_default(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert identity.backend == "transformers" and identity.dtype == ("bfloat16" if cpu_bf16_ok() else "float32")
     assert identity.weights_sha256 == weights_sha256(resolve_model(None).path)
     backend.close()
+
+
+def test_batches_cap_rows_and_prompt_tokens() -> None:
+    """Similar lengths together, at most batch_size rows, rows x longest prompt within the budget."""
+    from harness.backends.transformers_backend import TransformersBackend
+
+    backend = TransformersBackend.__new__(TransformersBackend)  # no model needed for the batching
+    backend.batch_size, backend.max_batch_tokens = 4, 100
+    lengths = [10, 90, 12, 30, 11, 200, 25, 13, 26, 9]
+    prompts = [[1] * n for n in lengths]
+    batches = backend._batches(prompts, [ask(str(i)) for i in range(len(lengths))])
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        longest = max(lengths[i] for i in batch)
+        assert len(batch) <= 4 and (len(batch) == 1 or len(batch) * longest <= 100)
+    assert [[lengths[i] for i in b] for b in batches] == [[9, 10, 11, 12], [13, 25, 26], [30], [90], [200]]

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 TOOL_CALL_END = "</tool_call>"
 CPU_BATCH_SIZE = 16
 GPU_BATCH_SIZE = 64
+# Prompt tokens per batch (rows x longest prompt): a few long prompts (Live categories reach 8k
+# tokens) would otherwise pad a whole batch to their length.
+CPU_BATCH_TOKENS = 16_384
+GPU_BATCH_TOKENS = 131_072
 DTYPE_ALIASES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16", "half": "float16"}
 
 
@@ -107,7 +111,8 @@ class TransformersBackend:
 
     Options: ``device`` ("cpu"/"cuda"; default CUDA when available), ``dtype`` (default bf16 on
     CUDA and on CPUs with native bf16, see ``rl.common.cpu_bf16_ok``; fp32 elsewhere),
-    ``batch_size`` (default 16 on CPU, 64 on CUDA), ``num_threads`` (torch.set_num_threads; left at
+    ``batch_size`` (default 16 on CPU, 64 on CUDA), ``max_batch_tokens`` (rows x longest prompt per
+    batch; default 16,384 on CPU, 131,072 on CUDA; a longer prompt gets a batch of its own), ``num_threads`` (torch.set_num_threads; left at
     torch's default unless given), ``materialize_gguf`` (load a
     GGUF through its cached HF checkpoint: sub-second loads instead of de-quantizing each time),
     ``stop_at_call_list`` / ``stop_at_tool_call_end`` (the early stops), ``model_name`` (override
@@ -129,6 +134,7 @@ class TransformersBackend:
         device: str | None = None,
         dtype: str | None = None,
         batch_size: int | None = None,
+        max_batch_tokens: int | None = None,
         num_threads: int | None = None,
         materialize_gguf: bool = True,
         stop_at_call_list: bool = True,
@@ -161,6 +167,7 @@ class TransformersBackend:
         self.batch_size = int(batch_size or (GPU_BATCH_SIZE if on_gpu else CPU_BATCH_SIZE))
         if self.batch_size < 1:
             raise BackendError(f"batch_size must be at least 1, got {batch_size}")
+        self.max_batch_tokens = int(max_batch_tokens or (GPU_BATCH_TOKENS if on_gpu else CPU_BATCH_TOKENS))
         self.stop_at_call_list = stop_at_call_list
         self.share_prefix = share_prefix
         self._prefix: tuple[tuple[int, ...], Any] | None = None  # (token ids, their KV cache)
@@ -234,10 +241,17 @@ class TransformersBackend:
         for i, request in enumerate(requests):
             key = (float(request.temperature), request.seed if request.temperature > 0 else None)
             groups.setdefault(key, []).append(i)
-        batches = []
+        batches: list[list[int]] = []
         for indices in groups.values():
             indices.sort(key=lambda i: len(prompts[i]))
-            batches.extend(indices[k:k + self.batch_size] for k in range(0, len(indices), self.batch_size))
+            batch: list[int] = []
+            for i in indices:  # ascending: row i is the longest of its batch
+                if batch and (len(batch) >= self.batch_size or (len(batch) + 1) * len(prompts[i]) > self.max_batch_tokens):
+                    batches.append(batch)
+                    batch = []
+                batch.append(i)
+            if batch:
+                batches.append(batch)
         return batches
 
     def generate(self, requests: Sequence[ChatRequest]) -> list[Completion]:
