@@ -44,6 +44,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="generate every reply to its end; by default a prompting-mode reply stops once it "
                         "can no longer decode to a call list (same verdicts under --decode-mode official)")
     p.add_argument("--batch-size", type=int, help="generation batch size (backend default if unset)")
+    p.add_argument("--max-batch-tokens", type=int,
+                   help="transformers backend: rows x longest prompt per batch (default 16384 on CPU)")
     p.add_argument("--out", metavar="RUN_DIR", help="run directory (default runs/<model>-<time>)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
     p.add_argument("--data-dir", metavar="DIR", help="BFCL data folder (default: installed bfcl-eval)")
@@ -87,6 +89,7 @@ def progress_bars() -> Iterator:
 def backend_options(args: argparse.Namespace) -> dict:
     options = {
         "batch_size": args.batch_size,
+        "max_batch_tokens": args.max_batch_tokens,
         "base_url": args.base_url,
         "api_key": args.api_key,
         "tensor_parallel_size": args.tensor_parallel_size,

@@ -180,6 +180,7 @@ def test_eval_cli_with_mock_backend(tmp_path, capsys):
         (["eval", "/no/such/model"], "/no/such/model"),
         (["eval", "--backend", "mock", "--resume"], "--resume needs --out"),
         (["eval", "--backend", "mock", "--limit", "0"], "--limit must be positive"),
+        (["eval", "--backend", "mock", "--max-batch-tokens", "5"], "does not take option(s) max_batch_tokens"),
     ],
 )
 def test_eval_bad_input(argv, message, capsys):
