@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shlex
-import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
+
+from _common import machine, result_rows, run_harness  # bench/ is sys.path[0] when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "eval_sweep.md"
@@ -35,15 +33,14 @@ over resumed sessions. Command: `.venv/bin/python bench/eval_sweep.py` (appends 
 """
 
 
-def machine() -> str:
-    return f"{platform.node() or 'host'} · {os.cpu_count()} CPUs · {platform.machine()}"
+def rate(cases: int, seconds: float) -> str:
+    return f"{cases / seconds:.2f}" if seconds > 0 else "-"
 
 
 def category_figures(run_dir: Path, category: str) -> dict | None:
-    files = list((run_dir / "result").glob(f"*/*/BFCL_v4_{category}_result.json"))
-    if not files:
+    rows = result_rows(run_dir, category)
+    if rows is None:
         return None
-    rows = [json.loads(line) for line in files[0].read_text().splitlines() if line.strip()]
     return {
         "cases": len(rows),
         "prompt_tokens": sum(int(r.get("input_token_count") or 0) for r in rows),
@@ -65,16 +62,9 @@ def main() -> int:
     argv = ["eval", args.model, "--categories", "single_turn", *args.extra, "--out", str(args.out)]
     if (args.out / "run.json").exists():
         argv.append("--resume")
-    print(f"$ harness {shlex.join(argv)}", flush=True)
-    began = time.perf_counter()
-    try:
-        subprocess.run([sys.executable, "-m", "harness", *argv], cwd=ROOT,
-                       timeout=args.max_minutes * 60 if args.max_minutes else None)  # fmt: skip
-    except subprocess.TimeoutExpired:
-        print(f"stopped after {args.max_minutes} min; rerun the same command to resume", flush=True)
+    seconds = run_harness(argv, args.max_minutes)
     wall_file = args.out / "bench_wall_seconds"
-    wall = float(wall_file.read_text()) if wall_file.exists() else 0.0
-    wall += time.perf_counter() - began
+    wall = (float(wall_file.read_text()) if wall_file.exists() else 0.0) + seconds
     wall_file.write_text(f"{wall:.1f}\n")
 
     missing = []
@@ -92,9 +82,10 @@ def main() -> int:
     meta = json.loads((args.out / "run.json").read_text())
     date = datetime.now(timezone.utc).isoformat(timespec="seconds")
     command = "harness " + shlex.join(argv[: -3 if argv[-1] == "--resume" else -2])
+    give_up = meta.get("config", {}).get("stop_when_not_call_list")
     lines = [f"\n## {date} · {machine()}\n\n`{command}` · model {meta['model']['path'].rsplit('/', 1)[-1]} "
-             f"({meta['model']['dtype']}, {meta['mode']} mode) · config {json.dumps(meta.get('config', {}).get('stop_when_not_call_list'))} "
-             "for stop_when_not_call_list\n\n",
+             f"({meta['model']['dtype']}, {meta['mode']} mode) · prose replies cut early: "
+             f"{'yes' if give_up else 'no'}\n\n",
              "| category | cases | prompt tokens | generated tokens | seconds | cases/s | accuracy % |\n",
              "|---|---:|---:|---:|---:|---:|---:|\n"]  # fmt: skip
     total = {"cases": 0, "prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0}
@@ -104,9 +95,9 @@ def main() -> int:
         accuracy = scores["categories"].get(name, {}).get("accuracy")
         shown = "-" if accuracy is None else f"{100 * accuracy:.1f}"
         lines.append(f"| {name} | {found['cases']} | {found['prompt_tokens']} | {found['completion_tokens']} | "
-                     f"{found['seconds']:.0f} | {found['cases'] / max(found['seconds'], 1e-9):.2f} | {shown} |\n")  # fmt: skip
+                     f"{found['seconds']:.0f} | {rate(found['cases'], found['seconds'])} | {shown} |\n")  # fmt: skip
     lines.append(f"| **all** | {total['cases']} | {total['prompt_tokens']} | {total['completion_tokens']} | "
-                 f"{total['seconds']:.0f} | {total['cases'] / max(total['seconds'], 1e-9):.2f} | |\n")  # fmt: skip
+                 f"{total['seconds']:.0f} | {rate(total['cases'], total['seconds'])} | |\n")  # fmt: skip
     lines.append(f"\nWall clock of the process(es): {wall / 60:.1f} min.\n")
     if not RESULTS.exists():
         RESULTS.write_text(HEADER, encoding="utf-8")

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shlex
-import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
+
+from _common import machine, result_rows, run_harness  # bench/ is sys.path[0] when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "multi_turn.md"
@@ -38,16 +36,11 @@ Command: `.venv/bin/python bench/multi_turn_speed.py` (appends rows here).
 """
 
 
-def machine() -> str:
-    return f"{platform.node() or 'host'} · {os.cpu_count()} CPUs · {platform.machine()}"
-
-
 def category_figures(run_dir: Path, category: str) -> dict | None:
     """Entries, steps, prompt tokens and generation seconds of one category from its result file."""
-    files = list((run_dir / "result").glob(f"*/multi_turn/BFCL_v4_{category}_result.json"))
-    if not files:
+    rows = result_rows(run_dir, category, "multi_turn")
+    if rows is None:
         return None
-    rows = [json.loads(line) for line in files[0].read_text().splitlines() if line.strip()]
 
     def total(value: object) -> float:
         return sum(total(v) for v in value) if isinstance(value, list) else float(value or 0)
@@ -73,14 +66,7 @@ def main() -> int:
     command = "harness " + shlex.join(argv[:-3])
     wall = 0.0
     if not args.record_only:
-        print(f"$ harness {shlex.join(argv)}", flush=True)
-        began = time.perf_counter()
-        try:
-            subprocess.run([sys.executable, "-m", "harness", *argv], cwd=ROOT,
-                           timeout=args.max_minutes * 60 if args.max_minutes else None)  # fmt: skip
-        except subprocess.TimeoutExpired:
-            print(f"stopped after {args.max_minutes} min; rerun to finish", flush=True)
-        wall = time.perf_counter() - began
+        wall = run_harness(argv, args.max_minutes)
     scores_file = args.out / "scores.json"
     scores = json.loads(scores_file.read_text())["categories"] if scores_file.is_file() else {}
     date = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shlex
 import subprocess
 import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+
+from _common import machine  # bench/ is sys.path[0] when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "train_default.md"
@@ -38,10 +38,6 @@ train_default.jsonl).
 """
 CATEGORIES = "simple_python,simple_java,simple_javascript,multiple,parallel,parallel_multiple,irrelevance"
 HARNESS = [sys.executable, "-m", "harness"]
-
-
-def machine() -> str:
-    return f"{platform.node() or 'host'} · {os.cpu_count()} CPUs · {platform.machine()}"
 
 
 def run(argv: list[str], commands: list[str]) -> float:

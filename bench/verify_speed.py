@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+
+from _common import machine  # bench/ is sys.path[0] when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "verify_speed.md"
@@ -44,10 +44,6 @@ parser = argparse.ArgumentParser(prog="harness")
 module.add_parser(parser.add_subparsers(dest="command"))
 sys.exit(module.run(parser.parse_args([name, *sys.argv[2:]])))
 """
-
-
-def machine() -> str:
-    return f"{platform.node() or 'host'} · {os.cpu_count()} CPUs · {platform.machine()}"
 
 
 def harness(command: str, argv: list[str]) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,38 @@
+"""Shared by the bench scripts (run as `python bench/<script>.py`, so this folder is on sys.path)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from pathlib import Path
+
+
+def machine() -> str:
+    """The machine column of a results row: host, CPU count, architecture."""
+    return f"{platform.node() or 'host'} · {os.cpu_count()} CPUs · {platform.machine()}"
+
+
+def result_rows(run_dir: Path, category: str, group: str = "*") -> list[dict] | None:
+    """The JSON-lines rows of a run directory's BFCL result file for ``category`` (None: no file)."""
+    files = list((run_dir / "result").glob(f"*/{group}/BFCL_v4_{category}_result.json"))
+    if not files:
+        return None
+    return [json.loads(line) for line in files[0].read_text().splitlines() if line.strip()]
+
+
+def run_harness(argv: list[str], max_minutes: float | None = None) -> float:
+    """Run `harness ARGV` from the repository root, stopped after ``max_minutes``; wall seconds."""
+    import shlex
+    import subprocess
+    import sys
+    import time
+
+    print(f"$ harness {shlex.join(argv)}", flush=True)
+    began = time.perf_counter()
+    try:
+        subprocess.run([sys.executable, "-m", "harness", *argv], cwd=Path(__file__).resolve().parents[1],
+                       timeout=max_minutes * 60 if max_minutes else None)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        print(f"stopped after {max_minutes} min; rerun the same command to resume", flush=True)
+    return time.perf_counter() - began
