@@ -112,9 +112,10 @@ class TransformersBackend:
     Options: ``device`` ("cpu"/"cuda"; default CUDA when available), ``dtype`` (default bf16 on
     CUDA and on CPUs with native bf16, see ``rl.common.cpu_bf16_ok``; fp32 elsewhere),
     ``batch_size`` (default 16 on CPU, 64 on CUDA), ``max_batch_tokens`` (rows x longest prompt per
-    batch; default 16,384 on CPU, 131,072 on CUDA; a longer prompt gets a batch of its own), ``num_threads`` (torch.set_num_threads; left at
-    torch's default unless given), ``materialize_gguf`` (load a
-    GGUF through its cached HF checkpoint: sub-second loads instead of de-quantizing each time),
+    batch; default 16,384 on CPU, 131,072 on CUDA; a longer prompt gets a batch of its own),
+    ``num_threads`` (torch.set_num_threads; left at torch's default unless given),
+    ``materialize_gguf`` (load a GGUF through its cached HF checkpoint: sub-second loads instead of
+    de-quantizing each time),
     ``stop_at_call_list`` / ``stop_at_tool_call_end`` (the early stops), ``model_name`` (override
     the BFCL result-folder name), ``trust_remote_code``, ``share_prefix`` (default on).
 
@@ -246,7 +247,8 @@ class TransformersBackend:
             indices.sort(key=lambda i: len(prompts[i]))
             batch: list[int] = []
             for i in indices:  # ascending: row i is the longest of its batch
-                if batch and (len(batch) >= self.batch_size or (len(batch) + 1) * len(prompts[i]) > self.max_batch_tokens):
+                full = len(batch) >= self.batch_size or (len(batch) + 1) * len(prompts[i]) > self.max_batch_tokens
+                if batch and full:
                     batches.append(batch)
                     batch = []
                 batch.append(i)
