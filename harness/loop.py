@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Protocol
 
-from bfcl_adapter.categories import Category
+from bfcl_adapter.categories import Category, Checker
 from bfcl_adapter.diagnosis.weights import effective_weight
 from bfcl_adapter.results import atomic_write_text
 
@@ -57,7 +57,7 @@ class Phases(Protocol):
     def verify(self, samples: Path, out: Path) -> Path: ...
 
     def train(self, model: str, data: Path, out: Path, lr_scale: float, seed: int,
-              max_seconds: float | None = None) -> Path: ...
+              max_seconds: float | None = None, cold_start: bool = False) -> Path: ...
 
 
 # --- configuration and state --------------------------------------------------------------------
@@ -166,6 +166,21 @@ def capped(ids: list[str], cap: int | None, seed: int, salt: str) -> list[str]:
     if cap is None or len(ids) <= cap:
         return ids
     return sorted(random.Random(f"{seed}:{salt}").sample(ids, cap))
+
+
+def cold_start(scores: Mapping[str, float]) -> bool:
+    """True when the probe shows no passing case in any category that needs a call.
+
+    Such a model gets a gated reward of 0 on every completion, so there is nothing for GRPO to learn
+    and nothing for a reward probe to find: training starts with SFT without probing first.
+
+    >>> cold_start({"simple_python": 0.0, "multiple": 0.0, "irrelevance": 1.0})
+    True
+    >>> cold_start({"simple_python": 0.2, "irrelevance": 0.6})
+    False
+    """
+    needs_call = [a for c, a in scores.items() if Category(c).checker is not Checker.IRRELEVANCE]
+    return bool(needs_call) and not any(needs_call)
 
 
 def objective(accuracy: Mapping[Category, float]) -> float:
@@ -376,9 +391,12 @@ class CloseLoop:
             r.train_seconds_allowed = allowed
             self.log(f"round {r.index}: training from {state.best_model} (lr x{r.recipe.lr_scale:g},"
                      f" at most {allowed / 60:.0f} min)")  # fmt: skip
+            cold = cold_start(previous.scores)
+            if cold:
+                self.log(f"round {r.index}: cold start (no probed category that needs a call passes a case): SFT")
             self._timed(r, "train", lambda: self.phases.train(
                 state.best_model, Path(r.paths["verify"]), folder / "train", r.recipe.lr_scale, seed,
-                allowed), "checkpoint")  # fmt: skip
+                allowed, cold_start=cold), "checkpoint")  # fmt: skip
         if "eval" not in r.done:
             self.log(f"round {r.index}: evaluating the candidate on the probe split")
             self._timed(r, "eval", lambda: self._eval_summary(r, r.paths["checkpoint"]))

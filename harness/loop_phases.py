@@ -97,7 +97,7 @@ class RealPhases:
 
     # --- train --------------------------------------------------------------------------------
     def train(self, model: str, data: Path, out: Path, lr_scale: float, seed: int,
-              max_seconds: float | None = None) -> Path:
+              max_seconds: float | None = None, cold_start: bool = False) -> Path:
         from rl.common import device_kind
         from rl.grpo import default_grpo_args
         from rl.sft import default_sft_args
@@ -108,6 +108,10 @@ class RealPhases:
         settings = load_train_toml(self.settings.train_config) if self.settings.train_config else TrainSettings()
         if self.settings.train_method:
             settings.method = self.settings.train_method
+        elif cold_start and settings.method == "auto":
+            # The probe eval already shows what auto's reward probe would find (no variance): the
+            # minutes that probe costs on a CPU go to SFT instead; GRPO comes in later rounds.
+            settings.method = "sft"
         settings.seed = seed
         if self.settings.train_max_steps:
             settings.max_steps = self.settings.train_max_steps

@@ -55,8 +55,9 @@ class FakePhases:
         out.mkdir(parents=True, exist_ok=True)
         return out
 
-    def train(self, model, data, out, lr_scale, seed, max_seconds=None):
+    def train(self, model, data, out, lr_scale, seed, max_seconds=None, cold_start=False):
         self.train_seconds = getattr(self, "train_seconds", []) + [max_seconds]
+        self.cold_starts = getattr(self, "cold_starts", []) + [cold_start]
         self._log(f"train:{Path(model).name}:{lr_scale:g}")
         out.mkdir(parents=True, exist_ok=True)
         return out
@@ -111,6 +112,12 @@ def test_accepts_improving_rounds_and_reports_on_the_report_split(tmp_path):
     final_ids = {json.loads(l)["id"] for l in (tmp_path / "loop/final/best/verdicts.jsonl").read_text().splitlines()}
     assert {i for i in final_ids if i.startswith("simple_python")} == report_ids
     assert (tmp_path / "loop" / "round_002" / "decision.json").exists()
+
+
+def test_a_model_that_passes_no_call_case_is_trained_as_a_cold_start(tmp_path):
+    phases = RoundAwarePhases(GOOD)  # the base passes nothing but irrelevance; round 1's model passes
+    run_loop(tmp_path, phases)
+    assert phases.cold_starts == [True, False]
 
 
 def test_rolls_back_on_regression_and_changes_recipe(tmp_path):
@@ -183,3 +190,11 @@ def test_refuses_to_restart_or_resume_wrongly(tmp_path):
 
 def test_objective_weights_categories_by_bfcl_share():
     assert objective({Category.SIMPLE_PYTHON: 1.0, Category.IRRELEVANCE: 0.0}) < 0.5
+
+
+def test_doctests():
+    import doctest
+
+    import harness.loop
+
+    assert doctest.testmod(harness.loop).failed == 0
