@@ -38,6 +38,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=320)
     parser.add_argument("--samples", type=int, default=800)
     parser.add_argument("--only", default="", help="comma-separated setting names")
+    parser.add_argument("--replay", default="", help="category=share,... forced into the data (e.g. irrelevance=0.5)")
+    parser.add_argument("--tag", default="", help="suffix of the data and setting folders (one data recipe each)")
     parser.add_argument("--probe-per-category", type=int, default=15, help="the loop's default (smoke tests: fewer)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -52,9 +54,11 @@ def main() -> None:
     began = time.monotonic()
     base = phases.evaluate("default", args.work / "base", probe)
     seed = 1  # the seed the loop gives round 1
-    phases.synthesize(args.work / "base", args.work / "synth", args.samples, seed, {})
-    phases.verify(args.work / "synth", args.work / "verify")
-    record = {"setting": "base", "objective": objective(base.accuracy), "seconds": time.monotonic() - began,
+    replay = {k: float(v) for k, v in (item.split("=") for item in args.replay.split(",") if item)}
+    data = args.work / f"verify{args.tag}"
+    phases.synthesize(args.work / "base", args.work / f"synth{args.tag}", args.samples, seed, replay)
+    phases.verify(args.work / f"synth{args.tag}", data)
+    record = {"setting": "base", "data": data.name, "replay": replay, "objective": objective(base.accuracy), "seconds": time.monotonic() - began,
               "accuracy": {c.value: a for c, a in base.accuracy.items()}}  # fmt: skip
     with results_path.open("a") as f:
         f.write(json.dumps(record) + "\n")
@@ -64,7 +68,9 @@ def main() -> None:
     for name in names:
         batch, rate, schedule, times = SETTINGS[name]
         steps = args.rows * times // batch
-        toml = args.work / f"{name}.toml"
+        name_dir = args.work / f"{name}{args.tag}"
+        name_dir.mkdir(parents=True, exist_ok=True)
+        toml = name_dir / "train.toml"
         toml.write_text(
             f'method = "sft"\n[sft.trl]\nper_device_train_batch_size = {batch}\ngradient_accumulation_steps = 1\n'
             f'learning_rate = {rate}\nlr_scheduler_type = "{schedule}"\nnum_train_epochs = 10.0\n'
@@ -73,15 +79,15 @@ def main() -> None:
         began = time.monotonic()
         try:
             trainer = RealPhases(PhaseSettings(train_config=str(toml), train_max_steps=steps))
-            trainer.train("default", args.work / "verify", args.work / name / "train", 1.0, seed)
+            trainer.train("default", data, name_dir / "train", 1.0, seed)
             trained = time.monotonic() - began
-            summary = phases.evaluate(str(args.work / name / "train"), args.work / name / "eval", probe)
+            summary = phases.evaluate(str(name_dir / "train"), name_dir / "eval", probe)
         except Exception as exc:  # one broken setting must not cost the others their device time
             with results_path.open("a") as f:
                 f.write(json.dumps({"setting": name, "error": repr(exc)}) + "\n")
             print(f"{name}: {exc!r}", flush=True)
             continue
-        record = {"setting": name, "rows_per_step": batch, "learning_rate": rate, "scheduler": schedule,
+        record = {"setting": name, "data": data.name, "replay": replay, "rows_per_step": batch, "learning_rate": rate, "scheduler": schedule,
                   "steps": steps, "rows": steps * batch, "objective": objective(summary.accuracy),
                   "train_seconds": round(trained, 1),
                   "accuracy": {c.value: a for c, a in summary.accuracy.items()}}  # fmt: skip
