@@ -73,7 +73,11 @@ class LoopConfig:
     probe_per_category: int | None = 15  # cap on probe cases per category (CPU budget)
     report_per_category: int | None = None  # cap on report cases per category (None: all)
     samples_per_round: int = 800
-    replay_share: float = 0.3  # share of each round's data drawn from categories fixed earlier
+    replay_share: float = 0.3  # share of the call data drawn from categories fixed earlier
+    # Share of every round's data that teaches abstention (the irrelevance categories), whatever the
+    # gaps say: learning to call erodes refusing. At 30% a CPU-sized SFT round (320 rows) took the probe's
+    # irrelevance from 100% to 0-20%; at 50%, to 73-87% (bench/results/sft_recipe.md).
+    abstention_share: float = 0.5
     significance: float = 0.05  # McNemar p below which a drop counts as a regression
     min_gain: float = 0.0  # the probe objective must rise by more than this to accept
     # A round starts only if at least this much training time fits the budget; None: a tenth of the
@@ -408,13 +412,16 @@ class CloseLoop:
             self.on_update(self.state)
 
     def _replay_weights(self) -> dict[str, float]:
-        """Categories already fixed (>= 50% on the probe) keep a share of the data, against forgetting."""
+        """Fixed shares of the round's data: abstention always, and categories already fixed (>= 50% on
+        the probe) a share of the rest, against forgetting; the gaps weight what is left."""
         assert self.state is not None
-        fixed = [c for c, a in self.state.best_scores.items() if a >= 0.5]
-        if not fixed:
-            return {}
-        share = self.state.config.replay_share / len(fixed)
-        return {c: share for c in fixed}
+        config = self.state.config
+        abstain = [c.value for c in config.categories if c.checker is Checker.IRRELEVANCE]
+        weights = {c: config.abstention_share / len(abstain) for c in abstain} if config.abstention_share else {}
+        rest = 1.0 - sum(weights.values())
+        fixed = [c for c, a in self.state.best_scores.items() if a >= 0.5 and c not in weights]
+        weights.update({c: config.replay_share * rest / len(fixed) for c in fixed})
+        return weights
 
     def _summary_of(self, r: RoundState) -> EvalSummary:
         verdicts: dict[str, bool] = {}

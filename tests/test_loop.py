@@ -46,6 +46,7 @@ class FakePhases:
         return EvalSummary(out, accuracy, verdicts)
 
     def synthesize(self, gaps_from, out, n, seed, replay):
+        self.replays = getattr(self, "replays", []) + [dict(replay)]
         self._log(f"synth:{n}")
         out.mkdir(parents=True, exist_ok=True)
         return out
@@ -118,6 +119,15 @@ def test_a_model_that_passes_no_call_case_is_trained_as_a_cold_start(tmp_path):
     phases = RoundAwarePhases(GOOD)  # the base passes nothing but irrelevance; round 1's model passes
     run_loop(tmp_path, phases)
     assert phases.cold_starts == [True, False]
+
+
+def test_every_round_keeps_an_abstention_share_and_replays_fixed_categories(tmp_path):
+    phases = RoundAwarePhases(GOOD)  # round 1 fixes simple_python (0.6)
+    run_loop(tmp_path, phases)
+    assert phases.replays == [{"irrelevance": 0.5}, {"irrelevance": 0.5, "simple_python": 0.15}]
+    phases = RoundAwarePhases(GOOD)
+    run_loop(tmp_path / "off", phases, abstention_share=0.0)
+    assert phases.replays == [{"irrelevance": 0.3}, {"irrelevance": 0.15, "simple_python": 0.15}]
 
 
 def test_rolls_back_on_regression_and_changes_recipe(tmp_path):
