@@ -98,13 +98,21 @@ class LoopConfig:
 
 @dataclass
 class Recipe:
-    """The knobs a rejected round turns: more data, a lower learning rate."""
+    """The knobs a rejected round turns: more data, a lower learning rate, where training starts."""
 
     samples: int
     lr_scale: float = 1.0
+    # Round whose candidate the next round trains on instead of the best model (None: the best).
+    continue_round: int | None = None
 
-    def after_rejection(self) -> "Recipe":
-        return Recipe(samples=int(self.samples * 1.5), lr_scale=self.lr_scale * 0.5)
+    def after_rejection(self, regressed: bool, candidate_round: int) -> "Recipe":
+        """A regression: back to the best model with a gentler rate. No gain but no regression either:
+        keep training the candidate on fresh data; starting over from the best model would throw
+        away a round's training (on the CPU a whole round's budget went into a candidate that stood
+        1 point of objective below the base, irrelevance 87, simple_python 27)."""
+        if regressed:
+            return Recipe(samples=int(self.samples * 1.5), lr_scale=self.lr_scale * 0.5)
+        return Recipe(samples=int(self.samples * 1.5), lr_scale=self.lr_scale, continue_round=candidate_round)
 
 
 @dataclass
@@ -332,7 +340,10 @@ class CloseLoop:
                 break
             recipe = current.recipe if current.index > 0 else Recipe(config.samples_per_round)
             if current.decision and not current.decision.get("accepted"):
-                recipe = current.recipe.after_rejection()
+                decision = current.decision
+                regressed = (bool(decision["regressions"]) if "regressions" in decision  # older loops: the reason
+                             else decision.get("reason", "").startswith("significant regression"))  # fmt: skip
+                recipe = current.recipe.after_rejection(regressed, current.index)
             state.rounds.append(RoundState(current.index + 1, recipe))
             self.save()
         self._final_report()
@@ -378,11 +389,13 @@ class CloseLoop:
         assert self.state is not None
         state, config = self.state, self.state.config
         folder = self.root / f"round_{r.index:03d}"
-        previous = state.rounds[state.best_round]
+        # The model this round starts from: the best so far, or a rejected candidate to keep training.
+        previous = state.rounds[state.best_round if r.recipe.continue_round is None else r.recipe.continue_round]
+        start_model = previous.paths.get("checkpoint", state.base_model) if previous.index else state.base_model
         seed = config.seed * 1000 + r.index
         if "synth" not in r.done:
             self.log(f"round {r.index}: synthesizing {r.recipe.samples} samples aimed at the gaps")
-            replay = self._replay_weights()
+            replay = self._replay_weights(previous.scores)
             self._timed(r, "synth", lambda: self.phases.synthesize(
                 Path(previous.paths["eval"]), folder / "synth", r.recipe.samples, seed, replay), "synth")  # fmt: skip
         if "verify" not in r.done:
@@ -393,13 +406,13 @@ class CloseLoop:
         if "train" not in r.done:
             allowed = max(self._training_time(config.rounds - r.index + 1), config.min_train)
             r.train_seconds_allowed = allowed
-            self.log(f"round {r.index}: training from {state.best_model} (lr x{r.recipe.lr_scale:g},"
+            self.log(f"round {r.index}: training from {start_model} (lr x{r.recipe.lr_scale:g},"
                      f" at most {allowed / 60:.0f} min)")  # fmt: skip
             cold = cold_start(previous.scores)
             if cold:
                 self.log(f"round {r.index}: cold start (no probed category that needs a call passes a case): SFT")
             self._timed(r, "train", lambda: self.phases.train(
-                state.best_model, Path(r.paths["verify"]), folder / "train", r.recipe.lr_scale, seed,
+                start_model, Path(r.paths["verify"]), folder / "train", r.recipe.lr_scale, seed,
                 allowed, cold_start=cold), "checkpoint")  # fmt: skip
         if "eval" not in r.done:
             self.log(f"round {r.index}: evaluating the candidate on the probe split")
@@ -411,7 +424,7 @@ class CloseLoop:
         if self.on_update is not None and self.state is not None:
             self.on_update(self.state)
 
-    def _replay_weights(self) -> dict[str, float]:
+    def _replay_weights(self, scores: Mapping[str, float]) -> dict[str, float]:
         """Fixed shares of the round's data: abstention always, and categories already fixed (>= 50% on
         the probe) a share of the rest, against forgetting; the gaps weight what is left."""
         assert self.state is not None
@@ -419,7 +432,7 @@ class CloseLoop:
         abstain = [c.value for c in config.categories if c.checker is Checker.IRRELEVANCE]
         weights = {c: config.abstention_share / len(abstain) for c in abstain} if config.abstention_share else {}
         rest = 1.0 - sum(weights.values())
-        fixed = [c for c, a in self.state.best_scores.items() if a >= 0.5 and c not in weights]
+        fixed = [c for c, a in scores.items() if a >= 0.5 and c not in weights]
         weights.update({c: config.replay_share * rest / len(fixed) for c in fixed})
         return weights
 
@@ -446,9 +459,10 @@ class CloseLoop:
             names = ", ".join(f"{c.value} {d:+.1%} (p={p:.3f})" for c, d, p in dropped)
             reason = f"significant regression: {names}; rolled back, next round: more data, lower learning rate"
         else:
-            reason = f"probe objective did not improve ({gain:+.3f}); rolled back, next round: more data, lower learning rate"
-        r.decision = {"accepted": accepted, "gain": gain, "reason": reason,
-                      "best_model": state.best_model}  # fmt: skip
+            reason = (f"probe objective did not improve ({gain:+.3f}), no significant regression; best model kept,"
+                      f" next round: more data, training on from this candidate")  # fmt: skip
+        r.decision = {"accepted": accepted, "gain": gain, "reason": reason, "best_model": state.best_model,
+                      "regressions": [c.value for c, _, _ in dropped]}  # fmt: skip
         atomic_write_text(folder / "decision.json", json.dumps(r.decision, indent=2) + "\n")
         self.log(f"round {r.index}: {'ACCEPTED' if accepted else 'rejected'}: {reason}")
 

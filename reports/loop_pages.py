@@ -59,7 +59,7 @@ def round_table_rows(pages: LoopPages) -> list[list[str]]:
     out = []
     for r in pages.rounds:
         decision = r.get("decision") or {}
-        verdict = "" if not decision else ("accepted" if decision.get("accepted") else "rolled back")
+        verdict = "" if not decision else ("accepted" if decision.get("accepted") else "rejected")
         out.append([
             "base" if r["index"] == 0 else str(r["index"]), str(r.get("samples") or "-"),
             "-" if r.get("accepted") is None else f"{r['accepted']}/{r['verified']}",

@@ -151,6 +151,19 @@ def test_rejects_when_objective_does_not_improve(tmp_path):
     assert "did not improve" in state.rounds[1].decision["reason"]
 
 
+def test_a_candidate_without_gain_or_regression_is_trained_on_in_the_next_round(tmp_path):
+    flat = dict(GOOD)
+    flat["round_001"] = {Category.SIMPLE_PYTHON: 0.1, Category.IRRELEVANCE: 0.8}  # a bit better, a bit worse
+    phases = RoundAwarePhases(flat)
+    state = run_loop(tmp_path, phases)
+    first, second = state.rounds[1], state.rounds[2]
+    assert not first.decision["accepted"] and first.decision["regressions"] == []
+    assert second.recipe.continue_round == 1 and second.recipe.lr_scale == first.recipe.lr_scale
+    assert [c for c in phases.calls if c.startswith("train")] == ["train:base:1", "train:train:1"]
+    assert phases.cold_starts == [True, False]  # round 2 starts from round 1's candidate, which calls
+    assert second.decision["accepted"] and state.best_round == 2  # judged against the best (the base)
+
+
 def test_budget_stops_before_a_round_that_would_not_fit(tmp_path):
     ticks = iter(range(0, 10**6, 100))
     state = run_loop(tmp_path, RoundAwarePhases(GOOD), rounds=5, clock=lambda: next(ticks), budget_s=1500)
