@@ -109,7 +109,7 @@ class Recipe:
         """A regression: back to the best model with a gentler rate. No gain but no regression either:
         keep training the candidate on fresh data; starting over from the best model would throw
         away a round's training (on the CPU a whole round's budget went into a candidate that stood
-        1 point of objective below the base, irrelevance 87, simple_python 27)."""
+        0.7 points of objective below the base, irrelevance 87, simple_python 27)."""
         if regressed:
             return Recipe(samples=int(self.samples * 1.5), lr_scale=self.lr_scale * 0.5)
         return Recipe(samples=int(self.samples * 1.5), lr_scale=self.lr_scale, continue_round=candidate_round)
@@ -390,8 +390,11 @@ class CloseLoop:
         state, config = self.state, self.state.config
         folder = self.root / f"round_{r.index:03d}"
         # The model this round starts from: the best so far, or a rejected candidate to keep training.
-        previous = state.rounds[state.best_round if r.recipe.continue_round is None else r.recipe.continue_round]
-        start_model = previous.paths.get("checkpoint", state.base_model) if previous.index else state.base_model
+        if r.recipe.continue_round is None:
+            previous, start_model = state.rounds[state.best_round], state.best_model
+        else:
+            previous = state.rounds[r.recipe.continue_round]
+            start_model = previous.paths["checkpoint"]
         seed = config.seed * 1000 + r.index
         if "synth" not in r.done:
             self.log(f"round {r.index}: synthesizing {r.recipe.samples} samples aimed at the gaps")

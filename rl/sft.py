@@ -64,8 +64,9 @@ def default_sft_args(device: str) -> dict[str, Any]:
     cpu = device == "cpu"
     return {
         # CPU: micro-batches of 2 keep the peak memory of 2048-token rows low. 4 rows a step at a constant
-        # rate: a CPU round sees ~320 rows before its deadline, and on those rows 4 a step beat 8 and 16,
-        # and a constant rate beat a cosine cut short (bench/results/sft_recipe.md).
+        # rate: a CPU round sees ~320 rows before its deadline; on those rows 4 a step kept irrelevance
+        # where 16 lost it, and a constant rate did as well as a cosine run to its end, which a deadline
+        # would cut short half-decayed (bench/results/sft_recipe.md).
         "per_device_train_batch_size": 2 if cpu else 16,
         "gradient_accumulation_steps": 2 if cpu else 1,
         "learning_rate": 1e-4 if cpu else 5e-5,

@@ -43,12 +43,17 @@ def main() -> None:
     parser.add_argument("--probe-per-category", type=int, default=15, help="the loop's default (smoke tests: fewer)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    results_path = args.out / "sft_recipe.jsonl"
+
+    def record(row: dict) -> None:  # appended at once: a run cut by its time limit keeps what it measured
+        with (args.out / "sft_recipe.jsonl").open("a") as f:
+            f.write(json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)
 
     categories = parse_categories("non_live")
     phases = RealPhases(PhaseSettings())
     loop = CloseLoop(args.work / "loop", phases, {c: [e.id for e in load_entries(c)] for c in categories})
-    loop.start("default", LoopConfig(categories=categories, probe_per_category=args.probe_per_category), resume=(args.work / "loop" / "state.json").exists())
+    config = LoopConfig(categories=categories, probe_per_category=args.probe_per_category)
+    loop.start("default", config, resume=(args.work / "loop" / "state.json").exists())
     probe = loop.ids("probe")
 
     began = time.monotonic()
@@ -58,11 +63,8 @@ def main() -> None:
     data = args.work / f"verify{args.tag}"
     phases.synthesize(args.work / "base", args.work / f"synth{args.tag}", args.samples, seed, replay)
     phases.verify(args.work / f"synth{args.tag}", data)
-    record = {"setting": "base", "data": data.name, "replay": replay, "objective": objective(base.accuracy), "seconds": time.monotonic() - began,
-              "accuracy": {c.value: a for c, a in base.accuracy.items()}}  # fmt: skip
-    with results_path.open("a") as f:
-        f.write(json.dumps(record) + "\n")
-    print(json.dumps(record), flush=True)
+    record({"setting": "base", "data": data.name, "replay": replay, "objective": objective(base.accuracy),
+            "seconds": time.monotonic() - began, "accuracy": {c.value: a for c, a in base.accuracy.items()}})
 
     names = [n for n in SETTINGS if not args.only or n in args.only.split(",")]
     for name in names:
@@ -83,17 +85,12 @@ def main() -> None:
             trained = time.monotonic() - began
             summary = phases.evaluate(str(name_dir / "train"), name_dir / "eval", probe)
         except Exception as exc:  # one broken setting must not cost the others their device time
-            with results_path.open("a") as f:
-                f.write(json.dumps({"setting": name, "error": repr(exc)}) + "\n")
-            print(f"{name}: {exc!r}", flush=True)
+            record({"setting": name, "error": repr(exc)})
             continue
-        record = {"setting": name, "data": data.name, "replay": replay, "rows_per_step": batch, "learning_rate": rate, "scheduler": schedule,
-                  "steps": steps, "rows": steps * batch, "objective": objective(summary.accuracy),
-                  "train_seconds": round(trained, 1),
-                  "accuracy": {c.value: a for c, a in summary.accuracy.items()}}  # fmt: skip
-        with results_path.open("a") as f:
-            f.write(json.dumps(record) + "\n")
-        print(json.dumps(record), flush=True)
+        record({"setting": name, "data": data.name, "replay": replay, "rows_per_step": batch,
+                "learning_rate": rate, "scheduler": schedule, "steps": steps, "rows": steps * batch,
+                "objective": objective(summary.accuracy), "train_seconds": round(trained, 1),
+                "accuracy": {c.value: a for c, a in summary.accuracy.items()}})  # fmt: skip
 
 
 if __name__ == "__main__":
