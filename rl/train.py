@@ -255,7 +255,10 @@ def _cold_start_decision(model_dir: Path, data: Any, settings: TrainSettings, ou
     cold = not probe.informative
     weak = probe.mean_pass_rate < settings.sft_below_pass_rate
     if cold:
-        reason = (f"cold start: no probed prompt has reward variance (mean pass rate {probe.mean_pass_rate:.2f},"
+        # No group's reward varies: a cold start when nothing passes; otherwise each prompt is passed
+        # always or never (the model knows the training data's easy prompts and misses the rest).
+        kind = "cold start" if probe.mean_pass_rate == 0 else "all-or-nothing groups"
+        reason = (f"{kind}: no probed prompt has reward variance (mean pass rate {probe.mean_pass_rate:.2f},"
                   f" reward variance {probe.variance:.3g})")  # fmt: skip
     elif weak:
         reason = (f"mean pass rate {probe.mean_pass_rate:.2f} < {settings.sft_below_pass_rate:g}: SFT first"
