@@ -8,6 +8,24 @@ import platform
 from pathlib import Path
 
 
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def append_result(name: str, row: str, header: str, record: dict | None = None) -> Path:
+    """Record a run in bench/results: ``record`` as a line of NAME.jsonl (if given), ``row`` (one or more
+    table lines) appended to NAME.md, which starts with ``header`` when new. Returns the table's path."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if record is not None:
+        with (RESULTS / f"{name}.jsonl").open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, default=str) + "\n")
+    table = RESULTS / f"{name}.md"
+    if not table.exists():
+        table.write_text(header, encoding="utf-8")
+    with table.open("a", encoding="utf-8") as fh:
+        fh.write(row)
+    return table
+
+
 def machine() -> str:
     """The machine column of a results row: host, CPU count, architecture."""
     return f"{platform.node() or 'host'} · {os.cpu_count()} CPUs · {platform.machine()}"

@@ -30,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from _common import append_result  # noqa: E402  (bench/ is sys.path[1] when run as a script)
+
 ORACLE_BFCL = ROOT / ".venv-oracle" / "bin" / "bfcl"
 OFFICIAL_MODEL = "Qwen/Qwen3-0.6B"  # a registered prompting model: BFCL's default decoder, as ours
 RESULTS = ROOT / "bench" / "results"
@@ -136,25 +138,23 @@ def main() -> None:
         "base": base, "best": best, "aggregates_base": agg_base, "aggregates_best": agg_best,
         "official_identical": agree, "status": state.get("status"), "stop_reason": state.get("stop_reason"),
     }  # fmt: skip
-    with (RESULTS / "close_loop.jsonl").open("a") as fh:
-        fh.write(json.dumps(record) + "\n")
-    table = RESULTS / "close_loop.md"
-    if not table.exists():
-        table.write_text(
-            "# bench/close_loop: the headline run\n\n"
-            "`harness close-loop` on the embedded SmolLM2-135M-Instruct (0% on simple, multiple and parallel),\n"
-            "synthetic data only. Figures are on the report split (BFCL entries never used for a decision or\n"
-            "for training; a fixed random sample of at most 40 per category), checked by the official\n"
-            "`bfcl evaluate --partial-eval` on the written result files. Targets (issue 9): Non-Live >= 45,\n"
-            "simple_python >= 75, irrelevance >= 75. Details of each run: bench/results/close_loop/report.md.\n\n"
-            "| date | machine | command | minutes | rounds (accepted) | Non-Live base -> best | simple_python | "
-            "irrelevance | official checker |\n|---|---|---|---:|---|---|---:|---:|---|\n")  # fmt: skip
-    with table.open("a") as fh:
-        fh.write(f"| {record['date']} | {record['machine']} | `{command}` | {elapsed / 60:.0f} | "
-                 f"{record['rounds']} ({record['accepted']}) | {100 * agg_base['Non-Live']:.1f} -> "
-                 f"{100 * agg_best['Non-Live']:.1f} | {100 * base.get('simple_python', 0):.1f} -> "
-                 f"{100 * best.get('simple_python', 0):.1f} | {100 * base.get('irrelevance', 0):.1f} -> "
-                 f"{100 * best.get('irrelevance', 0):.1f} | {'identical' if agree else 'see json'} |\n")
+    table = append_result(
+        "close_loop",
+        f"| {record['date']} | {record['machine']} | `{command}` | {elapsed / 60:.0f} | "
+        f"{record['rounds']} ({record['accepted']}) | {100 * agg_base['Non-Live']:.1f} -> "
+        f"{100 * agg_best['Non-Live']:.1f} | {100 * base.get('simple_python', 0):.1f} -> "
+        f"{100 * best.get('simple_python', 0):.1f} | {100 * base.get('irrelevance', 0):.1f} -> "
+        f"{100 * best.get('irrelevance', 0):.1f} | {'identical' if agree else 'see json'} |\n",
+        "# bench/close_loop: the headline run\n\n"
+        "`harness close-loop` on the embedded SmolLM2-135M-Instruct (0% on simple, multiple and parallel),\n"
+        "synthetic data only. Figures are on the report split (BFCL entries never used for a decision or\n"
+        "for training; a fixed random sample of at most 40 per category), checked by the official\n"
+        "`bfcl evaluate --partial-eval` on the written result files. Targets (issue 9): Non-Live >= 45,\n"
+        "simple_python >= 75, irrelevance >= 75. Details of each run: bench/results/close_loop/report.md.\n\n"
+        "| date | machine | command | minutes | rounds (accepted) | Non-Live base -> best | simple_python | "
+        "irrelevance | official checker |\n|---|---|---|---:|---|---|---:|---:|---|\n",
+        record,
+    )  # fmt: skip
     print(f"recorded: {table}")
 
 

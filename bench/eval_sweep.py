@@ -20,10 +20,9 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from _common import machine, result_rows, run_harness  # bench/ is sys.path[0] when a script runs
+from _common import append_result, machine, result_rows, run_harness  # bench/ is sys.path[0] when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results" / "eval_sweep.md"
 HEADER = """# bench/eval_sweep
 
 The whole single-turn sweep (Non-Live + Live: AST categories, irrelevance, relevance) of one model,
@@ -99,10 +98,7 @@ def main() -> int:
     lines.append(f"| **all** | {total['cases']} | {total['prompt_tokens']} | {total['completion_tokens']} | "
                  f"{total['seconds']:.0f} | {rate(total['cases'], total['seconds'])} | |\n")  # fmt: skip
     lines.append(f"\nWall clock of the process(es): {wall / 60:.1f} min.\n")
-    if not RESULTS.exists():
-        RESULTS.write_text(HEADER, encoding="utf-8")
-    with RESULTS.open("a", encoding="utf-8") as handle:
-        handle.writelines(lines)
+    append_result("eval_sweep", "".join(lines), HEADER)
     print("".join(lines), end="")
     return 0
 

@@ -19,6 +19,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from _common import append_result  # bench/ is sys.path[0] when a script runs
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -79,19 +81,16 @@ def main() -> None:
                         "harness_default": round(len(requests) / default_s, 2)},
     }
     print(json.dumps(record, indent=2))
-    results = ROOT / "bench" / "results" / "eval_throughput.md"
-    if not results.exists():
-        results.write_text(
-            "# bench/eval_throughput\n\nGenerated tokens/s: harness's transformers backend (batched, sorted by "
-            "length, early stop) vs a per-case `model.generate` loop, same 64 BFCL prompts and model, one run. "
-            "Target: ratio >= 5.\n\n| date (UTC) | machine | command | per-case loop tok/s | harness tok/s | ratio |\n"
-            "|---|---|---|---|---|---|\n"
-        )
-    with results.open("a") as handle:
-        handle.write(f"| {record['date']} | {record['machine']} | `{record['command']}` | "
-                     f"{record['baseline_tokens_per_s']} | {record['ours_tokens_per_s']} | {record['ratio']}x |\n")  # fmt: skip
-    with (ROOT / "bench" / "results" / "eval_throughput.jsonl").open("a") as handle:
-        handle.write(json.dumps(record) + "\n")  # the whole record, cases/s included
+    append_result(
+        "eval_throughput",
+        f"| {record['date']} | {record['machine']} | `{record['command']}` | "
+        f"{record['baseline_tokens_per_s']} | {record['ours_tokens_per_s']} | {record['ratio']}x |\n",
+        "# bench/eval_throughput\n\nGenerated tokens/s: harness's transformers backend (batched, sorted by "
+        "length, early stop) vs a per-case `model.generate` loop, same 64 BFCL prompts and model, one run. "
+        "Target: ratio >= 5.\n\n| date (UTC) | machine | command | per-case loop tok/s | harness tok/s | ratio |\n"
+        "|---|---|---|---|---|---|\n",
+        record,  # the whole record, cases/s included
+    )  # fmt: skip
     cases = record["cases_per_s"]
     print(f"cases/s: per-case loop {cases['per_case_loop']}, harness same work {cases['harness_same_work']}, "
           f"harness default (prose cut) {cases['harness_default']} ({baseline_s / default_s:.1f}x the loop)")

@@ -38,8 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from _common import append_result  # noqa: E402  (bench/ is sys.path[1] when run as a script)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-RESULTS = ROOT / "bench" / "results"
 
 
 def resolve_model(name: str) -> Path:
@@ -201,26 +201,20 @@ def main() -> None:
         "trl_default_seconds_per_step": round(results["trl-default"]["seconds_per_step"], 2),
         "details": results,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with (RESULTS / "grpo_step.jsonl").open("a") as fh:
-        fh.write(json.dumps(record) + "\n")
-    table = RESULTS / "grpo_step.md"
-    if not table.exists():
-        table.write_text(
-            "# bench/grpo_step\n\n"
-            "Seconds per GRPO optimizer step (8 prompts x 4 completions: generation, gated reward, loss, backward,\n"
-            "update) with trl's default settings and with `rl.grpo`'s. Same model, same prompts, one process.\n"
-            "Target: ours <= 20 s on the 2-core dev VM. Command: `.venv/bin/python bench/grpo_step.py`.\n\n"
-            "| date (UTC) | machine | command | model | trl default s/step | ours s/step | speed-up | "
-            "mean completion tokens (default / ours) |\n|---|---|---|---|---|---|---|---|\n"
-        )  # fmt: skip
     d, o = results["trl-default"], results["ours"]
-    with table.open("a") as fh:
-        fh.write(
-            f"| {record['date']} | {record['machine']} | `{record['command']}` | {Path(record['model']).name} | "
-            f"{d['seconds_per_step']:.1f} | {o['seconds_per_step']:.1f} | {d['seconds_per_step'] / o['seconds_per_step']:.1f}x | "
-            f"{d['completion_mean_length'] or 0:.0f} / {o['completion_mean_length'] or 0:.0f} |\n"
-        )  # fmt: skip
+    table = append_result(
+        "grpo_step",
+        f"| {record['date']} | {record['machine']} | `{record['command']}` | {Path(record['model']).name} | "
+        f"{d['seconds_per_step']:.1f} | {o['seconds_per_step']:.1f} | {d['seconds_per_step'] / o['seconds_per_step']:.1f}x | "
+        f"{d['completion_mean_length'] or 0:.0f} / {o['completion_mean_length'] or 0:.0f} |\n",
+        "# bench/grpo_step\n\n"
+        "Seconds per GRPO optimizer step (8 prompts x 4 completions: generation, gated reward, loss, backward,\n"
+        "update) with trl's default settings and with `rl.grpo`'s. Same model, same prompts, one process.\n"
+        "Target: ours <= 20 s on the 2-core dev VM. Command: `.venv/bin/python bench/grpo_step.py`.\n\n"
+        "| date (UTC) | machine | command | model | trl default s/step | ours s/step | speed-up | "
+        "mean completion tokens (default / ours) |\n|---|---|---|---|---|---|---|---|\n",
+        record,
+    )  # fmt: skip
     print(f"appended to {table}")
 
 

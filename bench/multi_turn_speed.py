@@ -20,10 +20,9 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from _common import machine, result_rows, run_harness  # bench/ is sys.path[0] when a script runs
+from _common import append_result, machine, result_rows, run_harness  # bench/ is sys.path[0] when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results" / "multi_turn.md"
 HEADER = """# bench/multi_turn_speed
 
 `harness eval MODEL --categories multi_turn --limit N` (entries run concurrently, one batch per step).
@@ -82,10 +81,7 @@ def main() -> int:
         shown = "-" if accuracy is None else f"{100 * accuracy:.1f}"
         rows.append(f"| {date} | {machine()} | `{command}` | {category.value} | {figures['entries']} | "
                     f"{figures['steps']} | {figures['prompt_tokens']} | {figures['seconds']:.0f} | {rate:.3f} | {shown} |\n")  # fmt: skip
-    if not RESULTS.exists():
-        RESULTS.write_text(HEADER, encoding="utf-8")
-    with RESULTS.open("a", encoding="utf-8") as handle:
-        handle.writelines(rows)
+    append_result("multi_turn", "".join(rows), HEADER)
     print("".join(rows), end="")
     if wall:
         print(f"whole process: {wall:.0f} s")

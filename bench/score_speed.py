@@ -24,7 +24,19 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from _common import append_result  # bench/ is sys.path[0] when a script runs
+
 ROOT = Path(__file__).resolve().parents[1]
+HEADER = """# bench/score_speed
+
+`harness score` against the official `bfcl evaluate` (bfcl-eval 2026.3.23, from `.venv-oracle`) on the
+same result files: every AST and irrelevance category, one candidate output per BFCL entry picked
+from the conformance corpus. Whole processes, wall-clock. Target: ours under 2 s.
+Command: `make bench` (runs `.venv/bin/python bench/score_speed.py`, which appends a row here).
+
+| date (UTC) | machine | cases | ours | official | speed-up | same accuracies |
+|---|---|---|---|---|---|---|
+"""
 CASES = ROOT / "tests" / "conformance" / "data" / "cases.jsonl.gz"
 ORACLE_BIN = ROOT / ".venv-oracle" / "bin"
 OUR_BIN = Path(sys.executable).parent
@@ -104,15 +116,13 @@ def main() -> None:
         "per_category_accuracy_identical": agree,
     }
     print(json.dumps(record, indent=2))
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    with (results / "score_speed.jsonl").open("a") as handle:
-        handle.write(json.dumps(record) + "\n")
-    with (results / "score_speed.md").open("a") as handle:
-        handle.write(
-            f"| {record['date']} | {record['machine']} | {cases} | {ours:.2f} s | {official:.2f} s "
-            f"| {record['speedup']}x | {'yes' if agree else 'NO'} |\n"
-        )
+    append_result(
+        "score_speed",
+        f"| {record['date']} | {record['machine']} | {cases} | {ours:.2f} s | {official:.2f} s "
+        f"| {record['speedup']}x | {'yes' if agree else 'NO'} |\n",
+        HEADER,
+        record,
+    )
     if not agree:
         diff = {c: (ours_acc.get(c), theirs_acc.get(c)) for c in CATEGORIES if ours_acc.get(c) != theirs_acc.get(c)}
         sys.exit(f"accuracies differ: {diff}")

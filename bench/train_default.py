@@ -21,10 +21,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from _common import machine  # bench/ is sys.path[0] when a script runs
+from _common import append_result, machine  # bench/ is sys.path[0] when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results" / "train_default.md"
 HEADER = """# bench/train_default
 
 `harness train default --data <verified synth output> --method sft+grpo` on this machine, then
@@ -87,10 +86,6 @@ def main() -> int:
               "closeloop_json": meta, "scores": evals}  # fmt: skip
     steps = {stage["name"]: stage.get("steps") for stage in meta.get("stages", [])}
     print(json.dumps({"train_seconds": record["train_seconds"], "scores": evals, "steps": steps}, indent=1))
-    with (RESULTS.with_suffix(".jsonl")).open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(record, default=str) + "\n")
-    if not RESULTS.exists():
-        RESULTS.write_text(HEADER, encoding="utf-8")
 
     def pct(name: str, category: str) -> str:
         value = evals[name].get(category)
@@ -100,8 +95,7 @@ def main() -> int:
            f"{steps.get('sft', '-')} | {steps.get('grpo', '-')} | {pct('base', 'simple_python')} -> "
            f"{pct('trained', 'simple_python')} | {pct('base', 'irrelevance')} -> {pct('trained', 'irrelevance')} | "
            f"{args.limit} |\n")  # fmt: skip
-    with RESULTS.open("a", encoding="utf-8") as handle:
-        handle.write(row)
+    append_result("train_default", row, HEADER, record)
     print(row, end="")
     ok = train_s < 30 * 60 and evals["trained"].get("simple_python", 0.0) > evals["base"].get("simple_python", 0.0)
     return 0 if ok else 1
