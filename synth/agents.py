@@ -96,6 +96,10 @@ _FALSE = ("with {label} turned off", "{label}: no", "without {label}", "with {la
           "and leave {label} disabled")  # fmt: skip
 _JOINERS = (" Also, ", " And then ", " Additionally, ", " Plus, ", " After that, ", " Separately, ")
 _AGAIN = ("and again with", "then do the same with", "and one more time with", "and also with", "plus another with")
+_VARYING = ("for {label} {values}", "once each for {label} {values}", "for each of these {label} values: {values}",
+            "separately for {label} {values}", "for {values} as the {label}")  # fmt: skip
+_VARYING_SECOND = ("{label} {values}", "{values} as the {label}", "the {label} {values}")
+_EACH = ("each with", "and for each of those", "each of them with", "every one of them with")
 _NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 _UNIT_SUFFIX = {"km": "km", "kg": "kg", "m": "m", "cm": "cm", "mm": "mm", "minutes": "minutes", "min": "minutes",
                 "hours": "hours", "days": "days", "pct": "%", "percent": "%", "usd": "USD", "eur": "EUR",
@@ -268,7 +272,23 @@ class UserSimulator:
         alternatives: dict[int, dict[str, list[Any]]] = {}
         relative = False
         previous: "Intent | None" = None
-        for index, intent in enumerate(intents):
+        compact: dict[int, int] = {}  # first index of a run of one tool said in one sentence -> its end
+        for start, end in _same_tool_runs(intents):
+            varying = varying_arguments(intents[start:end])
+            if varying and rng.random() < 0.85:
+                compact[start] = end
+        index = 0
+        while index < len(intents):
+            intent = intents[index]
+            if index in compact:
+                end = compact[index]
+                sentence, alts_by_row, rel = self._compact(intents[index:end], varying_arguments(intents[index:end]),
+                                                           style, rng, first=index == 0)  # fmt: skip
+                relative |= rel
+                alternatives.update({index + row: alts for row, alts in alts_by_row.items()})
+                self._add_sentence(parts, sentence, index, rng)
+                previous, index = intents[end - 1], end
+                continue
             same_tool = previous is not None and previous.tool.name == intent.tool.name
             pairs, alts, rel = self._mentions(intent, style, rng)
             relative |= rel
@@ -280,11 +300,9 @@ class UserSimulator:
                     joined = joined[5:]
                 parts.append(f"{rng.choice(_AGAIN)} {joined}")
             else:
-                sentence = self._sentence(intent, pairs, style, rng, first=index == 0)
-                if index and parts and not parts[-1].rstrip().endswith((".", "?", "!")):
-                    parts[-1] = parts[-1].rstrip() + "."  # "... defective. Separately, ..."
-                parts.append(sentence if index == 0 else rng.choice(_JOINERS).strip() + " " + sentence)
+                self._add_sentence(parts, self._sentence(intent, pairs, style, rng, first=index == 0), index, rng)
             previous = intent
+            index += 1
         text = self._assemble(parts, rng)
         if relative:
             today = anchor_date()
@@ -295,6 +313,43 @@ class UserSimulator:
             text = messy(text, rng, protect=_protected(intents))
         text = self._paraphrase(text, intents, rng)
         return Utterance(text, alternatives)
+
+    @staticmethod
+    def _add_sentence(parts: list[str], sentence: str, index: int, rng: random.Random) -> None:
+        if index and parts and not parts[-1].rstrip().endswith((".", "?", "!")):
+            parts[-1] = parts[-1].rstrip() + "."  # "... defective. Separately, ..."
+        parts.append(sentence if index == 0 else rng.choice(_JOINERS).strip() + " " + sentence)
+
+    def _compact(self, intents: Sequence["Intent"], varying: list[str], style: "Style", rng: random.Random,
+                 first: bool = True) -> tuple[str, dict[int, dict[str, list[Any]]], bool]:  # fmt: skip
+        """One sentence for calls of one tool that differ only in ``varying``: shared values once, the
+        varying ones listed ("... for the cities Oslo, Lima and Pune", "... for A and B, each with X and Y")."""
+        props = intents[0].tool.parameters.get("properties", {})
+        shared = _shared_part(intents[0], exclude=varying)
+        pairs, shared_alts, relative = self._mentions(shared, style, rng)
+        alternatives: dict[int, dict[str, list[Any]]] = {}
+        lists: list[str] = []
+        for name in varying:
+            values = list(dict.fromkeys(json.dumps(i.arguments[name], default=str) for i in intents))
+            spoken: list[str] = []
+            for raw in values:
+                value = json.loads(raw)
+                text, alts, rel = self.say(name, props.get(name, {}), value, rng, style)
+                relative |= rel
+                spoken.append(text)
+                for index, intent in enumerate(intents):
+                    if alts and intent.arguments[name] == value:
+                        alternatives.setdefault(index, {})[name] = alts
+            listed = ", ".join(spoken[:-1]) + " and " + spoken[-1]
+            label = param_label(name, props.get(name, {}), rng)
+            templates = _VARYING if not lists else _VARYING_SECOND
+            lists.append(rng.choice(templates).format(label=label, values=listed))
+        for index in range(len(intents)):
+            for name, alts in shared_alts.items():
+                alternatives.setdefault(index, {})[name] = alts
+        varied = lists[0] if len(lists) == 1 else f"{lists[0]}, {rng.choice(_EACH)} {lists[1]}"
+        intent_text = self._sentence(intents[0], pairs, style, rng, first=first)
+        return f"{intent_text} {varied}".strip(), alternatives, relative
 
     def _sentence(self, intent: "Intent", pairs: list[str], style: "Style", rng: random.Random, first: bool) -> str:
         opener = rng.choice(_OPENERS) if first else ""
@@ -409,6 +464,51 @@ class UserSimulator:
     def holdout_notice(self, docs: list[dict[str, Any]]) -> str:
         """BFCL's own wording when a missing function is added (prompting-mode variant)."""
         return f"{docs}\nI have updated some more functions you can choose from. What about now?"
+
+
+def _same_tool_runs(intents: Sequence["Intent"]) -> list[tuple[int, int]]:
+    """(start, end) of each run of consecutive intents that call the same tool."""
+    runs: list[tuple[int, int]] = []
+    for index, intent in enumerate(intents):
+        if runs and intents[runs[-1][0]].tool.name == intent.tool.name:
+            runs[-1] = (runs[-1][0], index + 1)
+        else:
+            runs.append((index, index + 1))
+    return runs
+
+
+def varying_arguments(intents: Sequence["Intent"]) -> list[str]:
+    """The one or two arguments in which calls of one tool differ, when the calls are exactly every
+    combination of those arguments' values (everything else equal); else []."""
+    if len(intents) < 2 or len({i.tool.name for i in intents}) > 1:
+        return []
+    first = intents[0]
+    if any(set(i.arguments) != set(first.arguments) or i.withheld or i.references or i.spoken for i in intents):
+        return []
+    key = lambda v: json.dumps(v, sort_keys=True, default=str)  # noqa: E731
+    names = [n for n in first.arguments if len({key(i.arguments[n]) for i in intents}) > 1]
+    if not 1 <= len(names) <= 2 or any(isinstance(first.arguments[n], (bool, dict, list)) for n in names):
+        return []
+    columns = [{key(i.arguments[n]) for i in intents} for n in names]
+    combos = {tuple(key(i.arguments[n]) for n in names) for i in intents}
+    expected = len(columns[0]) * (len(columns[1]) if len(columns) == 2 else 1)
+    return names if len(combos) == len(intents) == expected else []
+
+
+@dataclass
+class _SharedView:
+    """An intent's shared part (its varying arguments left out), for :meth:`UserSimulator._mentions`."""
+
+    tool: Any
+    arguments: dict[str, Any]
+    action: str | None
+    withheld: tuple[str, ...] = ()
+    references: dict[str, str] = field(default_factory=dict)
+    spoken: dict[str, str] = field(default_factory=dict)
+
+
+def _shared_part(intent: "Intent", exclude: Sequence[str]) -> _SharedView:
+    return _SharedView(intent.tool, {k: v for k, v in intent.arguments.items() if k not in exclude}, intent.action)
 
 
 def _protected(intents: Sequence["Intent"]) -> list[str]:

@@ -97,7 +97,11 @@ class Plan:
 
 @dataclass(frozen=True)
 class Knobs:
-    min_required: int = 0
+    # BFCL's single-call answers mostly carry 2-3 required arguments; a round that waits for a
+    # missing_required diagnosis before asking for them loses a round, so most picks prefer them.
+    min_required: int = 2
+    min_required_share: float = 0.75  # share of picks that apply min_required (1.0 once diagnosed)
+    compact_parallel: float = 0.6  # parallel: one or two values vary, shared ones said once
     prefer_types: frozenset[str] = frozenset()
     distractors: tuple[int, int] = (2, 4)
     same_domain_distractors: float = 0.3
@@ -110,7 +114,8 @@ class Knobs:
     turns: tuple[int, int] = (3, 5)
 
     def to_json(self) -> dict[str, Any]:
-        return {"min_required": self.min_required, "prefer_types": sorted(self.prefer_types),
+        return {"min_required": self.min_required, "min_required_share": self.min_required_share,
+                "compact_parallel": self.compact_parallel, "prefer_types": sorted(self.prefer_types),
                 "distractors": list(self.distractors), "parallel_calls": list(self.parallel_calls),
                 "optional_share": self.optional_share, "style_p": self.style_p, "turns": list(self.turns)}  # fmt: skip
 
@@ -145,7 +150,7 @@ def knobs_for(category: Category, error_types: dict[str, int] | None = None,
         style.update(number_words=0.3, units=0.5)
     if {"simple_function_checker:missing_required", "simple_function_checker:missing_optional"} & set(errors) \
             or "missing_required_parameter" in kinds:  # fmt: skip
-        changes["min_required"] = 2
+        changes.update(min_required=2, min_required_share=1.0)
     if "simple_function_checker:unexpected_param" in errors or "unexpected_parameter" in kinds:
         changes["optional_share"] = 0.15  # fewer stated optionals, more defaults the model must leave out
     if "simple_function_checker:wrong_func_name" in errors or "wrong_function_name" in kinds:
@@ -273,7 +278,7 @@ class ToolPool:
         if not pool:
             raise LookupError("no tool fits the recipe")
         scored = pool
-        if knobs.min_required:
+        if knobs.min_required and (knobs.min_required_share >= 1.0 or rng.random() < knobs.min_required_share):
             richer = [t for t in pool if self._features[t.name]["required"] >= knobs.min_required]
             scored = richer or pool
         if knobs.prefer_types:
@@ -657,8 +662,9 @@ def recipe_parallel(inp: RecipeInput) -> Plan:
     count = inp.rng.randint(*inp.knobs.parallel_calls)
     share = inp.rng.random() * 0.4
     first = _intent(spec, inp, optional_share=share)
-    intents = [first]
-    for _ in range(count - 1):
+    varied = _varied_intents(spec, first, count, inp) if inp.rng.random() < inp.knobs.compact_parallel else None
+    intents = varied or [first]
+    for _ in range(count - 1 if varied is None else 0):
         keep = {k: v for k, v in first.arguments.items() if inp.rng.random() < 0.3}
         nxt = Intent(spec, draw_arguments(spec, inp.rng, inp.knobs, optional_share=0.0, fixed=keep))
         for name in first.arguments:  # same parameter set, so "again with ..." reads naturally
@@ -673,6 +679,43 @@ def recipe_parallel(inp: RecipeInput) -> Plan:
     return Plan(inp.category, "parallel", tools, [TurnPlan("call", intents)], _style(inp, live))
 
 
+def _varied_intents(spec: ToolSpec, first: Intent, count: int, inp: RecipeInput) -> list[Intent] | None:
+    """Calls that differ in one argument (``count`` values) or, sometimes, in two (every pair of 2 x 2
+    values), the rest shared: "the population of A and B in 2000 and 2010" is four calls. The user
+    simulator says the shared values once and lists the varying ones. None when no argument can vary."""
+    rng, props = inp.rng, spec.parameters.get("properties", {})
+    movable = [n for n, v in first.arguments.items()
+               if isinstance(v, (str, int, float)) and not isinstance(v, bool) and not _refers(spec, n)]  # fmt: skip
+    if not movable:
+        return None
+    names = rng.sample(movable, 2) if len(movable) >= 2 and rng.random() < 0.3 else [rng.choice(movable)]
+    sizes = [2, 2] if len(names) == 2 else [count]
+    columns: list[list[Any]] = []
+    for name, size in zip(names, sizes):
+        values = [first.arguments[name]]
+        for _ in range(12 * size):
+            if len(values) == size:
+                break
+            value = draw_value(rng, name, props[name])
+            if value not in values and not isinstance(value, bool):
+                values.append(value)
+        if len(values) < size:
+            return None
+        columns.append(values)
+    shared = [n for n in first.arguments if n not in names]
+    combos = [[a] for a in columns[0]] if len(columns) == 1 else [[a, b] for a in columns[0] for b in columns[1]]
+    intents = []
+    for combo in combos:
+        arguments = {**first.arguments, **dict(zip(names, combo))}
+        arguments = cohere(spec, arguments, rng, inp.known, keep=shared)
+        if any(arguments[n] != first.arguments[n] for n in shared):
+            return None
+        intents.append(Intent(spec, arguments))
+    if len({json.dumps(i.arguments, sort_keys=True, default=str) for i in intents}) < len(intents):
+        return None
+    return intents
+
+
 def recipe_parallel_multiple(inp: RecipeInput) -> Plan:
     """Several different tools (some more than once) in one step, among distractors."""
     count = inp.rng.randint(2, max(2, inp.knobs.parallel_calls[1]))
@@ -682,9 +725,13 @@ def recipe_parallel_multiple(inp: RecipeInput) -> Plan:
     intents = [_intent(spec, inp) for spec in chosen]
     if inp.rng.random() < 0.4:  # one tool used twice, as in BFCL's parallel_multiple
         spec = chosen[0]
-        extra = Intent(spec, _ground(spec, draw_arguments(spec, inp.rng, inp.knobs, optional_share=0.0), inp))
-        if extra.arguments != intents[0].arguments:
-            intents.insert(1, extra)
+        varied = _varied_intents(spec, intents[0], 2, inp) if inp.rng.random() < inp.knobs.compact_parallel else None
+        if varied:  # "... for A and B": the shared values said once
+            intents[:1] = varied
+        else:
+            extra = Intent(spec, _ground(spec, draw_arguments(spec, inp.rng, inp.knobs, optional_share=0.0), inp))
+            if extra.arguments != intents[0].arguments:
+                intents.insert(1, extra)
     others = inp.pool.distractors(inp.rng, chosen[0], inp.rng.randint(0, 2), 0.3, exclude=[t.name for t in chosen])
     live = inp.category.group.value == "Live"
     return Plan(inp.category, "parallel_multiple", _offer(chosen, others, inp.rng),

@@ -192,7 +192,8 @@ def _strings(value):
 
 def test_error_types_steer_the_knobs():
     base = knobs_for(Category.SIMPLE_PYTHON)
-    assert knobs_for(Category.SIMPLE_PYTHON, {"simple_function_checker:missing_required": 5}).min_required == 2
+    diagnosed = knobs_for(Category.SIMPLE_PYTHON, {"simple_function_checker:missing_required": 5})
+    assert (diagnosed.min_required, diagnosed.min_required_share) == (2, 1.0) and base.min_required_share < 1.0
     assert {"integer", "number", "boolean"} <= knobs_for(Category.SIMPLE_PYTHON, {"type_error:simple": 3}).prefer_types
     assert "array" in knobs_for(Category.SIMPLE_PYTHON, {}, ["wrong_list_value"]).prefer_types
     assert knobs_for(Category.MULTIPLE, {"simple_function_checker:wrong_func_name": 2}).distractors > base.distractors
@@ -205,8 +206,12 @@ def test_error_types_steer_the_knobs():
 
 def test_knobs_change_the_tools_that_are_picked(pool):
     rng = random.Random(0)
-    rich = [pool.pick(rng, Knobs(min_required=3)) for _ in range(50)]
+    rich = [pool.pick(rng, Knobs(min_required=3, min_required_share=1.0)) for _ in range(50)]
     assert all(pool.features(t)["required"] >= 3 for t in rich)
+    mostly = [pool.features(pool.pick(rng, Knobs()))["required"] for _ in range(400)]
+    anyhow = [pool.features(pool.pick(rng, Knobs(min_required=0)))["required"] for _ in range(400)]
+    assert sum(r >= 2 for r in mostly) > sum(r >= 2 for r in anyhow)  # the default prefers 2+ required
+    assert min(mostly) < 2  # but not only those
     typed = [pool.pick(rng, Knobs(prefer_types=frozenset({"boolean"}))) for _ in range(200)]
     assert sum("boolean" in pool.features(t)["types"] for t in typed) > 100
 

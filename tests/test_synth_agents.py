@@ -7,7 +7,9 @@ import random
 from bfcl_adapter.categories import Category
 from bfcl_adapter.checking import check_calls
 from bfcl_adapter.types import Call
-from synth.agents import Assistant, Completion, UserSimulator, action_phrase, decode_completion, messy, param_label
+from synth.agents import (
+    Assistant, Completion, UserSimulator, action_phrase, decode_completion, messy, param_label, varying_arguments,
+)
 from synth.recipes import Intent, Style, possible_answer
 from synth.spec import ToolSpec
 
@@ -136,3 +138,37 @@ def test_indirect_mentions_use_other_units():
     assert "2,500 metres" in seen and "2.5" in seen
     hours = {user.say("duration_minutes", {"type": "integer"}, 120, random.Random(s), Style(indirect=True))[0] for s in range(40)}
     assert "2 hours" in hours
+
+
+def _party(size: int, date: str = "2025-06-13", place: str = "Casa Lupa") -> Intent:
+    return Intent(BOOK, {"restaurant": place, "party_size": size, "date": date})
+
+
+def test_calls_that_differ_in_one_or_two_arguments_are_said_compactly():
+    assert varying_arguments([_party(2), _party(5), _party(7)]) == ["party_size"]
+    pairs = [_party(s, d) for s in (2, 5) for d in ("2025-06-13", "2025-07-01")]
+    assert sorted(varying_arguments(pairs)) == ["date", "party_size"]
+    assert varying_arguments(pairs[:3]) == []  # not every combination: said call by call
+    assert varying_arguments([_party(2)]) == []
+    user = UserSimulator()
+    compact = 0
+    for seed in range(30):
+        text = user.request([_party(2), _party(5), _party(7)], Style(), random.Random(seed)).text
+        assert text.lower().count("casa lupa") >= 1
+        assert all(n in text or w in text for n, w in (("2", "two"), ("5", "five"), ("7", "seven")))
+        compact += text.lower().count("casa lupa") == 1
+    assert compact >= 20  # shared values said once, most of the time
+
+
+def test_parallel_recipe_varies_a_few_arguments_over_shared_ones():
+    from synth.recipes import Knobs, RecipeInput, ToolPool, recipe_parallel
+    from synth.specs import load_catalog
+
+    pool = ToolPool(load_catalog())
+    shapes = []
+    for seed in range(60):
+        plan = recipe_parallel(RecipeInput(Category.PARALLEL, pool, random.Random(seed), Knobs(compact_parallel=1.0)))
+        intents = plan.turns[0].intents
+        shapes.append(len(varying_arguments(intents)))
+        assert len({repr(sorted(i.arguments.items())) for i in intents}) == len(intents)  # no call twice
+    assert shapes.count(1) >= 25 and shapes.count(2) >= 5

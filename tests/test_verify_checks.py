@@ -12,7 +12,7 @@ import pytest
 
 from bfcl_adapter.categories import Category, Checker
 from synth.sample import decode_row, encode_sample
-from synth.verify.abstention import fit_score
+from synth.verify.abstention import fit_score, missing_required
 from synth.verify.gate import SampleChecks
 from synth.verify.normalise import Statements, dates_in, numbers_in
 from synth.verify.record import parse_line
@@ -124,7 +124,7 @@ def _param_of_type(kinds: tuple[str, ...]) -> Callable[[dict[str, Any]], bool]:
     def keep(sample: dict[str, Any]) -> bool:
         call = sample["gold_calls"][0][0]
         props = _tool(sample, call["name"])["parameters"]["properties"]
-        return any(props.get(p, {}).get("type") in kinds for p in call["arguments"])
+        return any(props.get(p, {}).get("type") in kinds and "enum" not in props.get(p, {}) for p in call["arguments"])
 
     return keep
 
@@ -293,9 +293,13 @@ def _as_abstention(sample: dict[str, Any]) -> None:
 
 
 def test_irrelevance_sample_with_a_fitting_tool_is_rejected(clean: list[dict[str, Any]], checks: SampleChecks) -> None:
-    candidates = [r for r in clean if r["category"] == "simple_python"]
-    best = max(candidates, key=lambda r: fit_score(decode_row(copy.deepcopy(r))["messages"][0]["content"],
-                                                   decode_row(copy.deepcopy(r))["tools"][0]["function"]))  # fmt: skip
+    def request_and_tool(row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        sample = decode_row(copy.deepcopy(row))
+        return sample["messages"][0]["content"], sample["tools"][0]["function"]
+
+    # The check flags a tool that fits and whose required parameters the request all states.
+    candidates = [r for r in clean if r["category"] == "simple_python" and not missing_required(*request_and_tool(r))]
+    best = max(candidates, key=lambda r: fit_score(*request_and_tool(r)))
     assert "abstention.fitting_tool" in codes(checks, edited(best, _as_abstention))
 
 
