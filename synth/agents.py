@@ -382,8 +382,19 @@ class UserSimulator:
         pairs: list[str] = []
         alternatives: dict[str, list[Any]] = {}
         relative = False
+        bare = _bare_candidate(intent, names, rng)
         for name in names:
             schema = props.get(name, {})
+            if name == bare:
+                # Said without its label ("the price of 'Starry Night'"): which parameter it fills is
+                # read from the tool, as in BFCL's questions. Only for a value whose kind no other
+                # stated value shares, so the call stays unambiguous.
+                text, alts, rel = self.say(name, schema, intent.arguments[name], rng, style)
+                relative |= rel
+                if alts:
+                    alternatives[name] = alts
+                pairs.insert(0, rng.choice(_bare_templates(name)).format(value=text))
+                continue
             label = param_label(name, schema, rng)
             if name in intent.references:
                 pairs.append(rng.choice(("for {r}", "using {r}", "with {r}")).format(r=intent.references[name]))
@@ -464,6 +475,36 @@ class UserSimulator:
     def holdout_notice(self, docs: list[dict[str, Any]]) -> str:
         """BFCL's own wording when a missing function is added (prompting-mode variant)."""
         return f"{docs}\nI have updated some more functions you can choose from. What about now?"
+
+
+_PLACE_WORDS = frozenset("location city place country region near origin destination address venue".split())
+
+
+def _value_kind(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    if isinstance(value, str):
+        return "date" if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T[\d:]+)?", value) else "text"
+    return "number"
+
+
+def _bare_candidate(intent: Any, names: Sequence[str], rng: random.Random, share: float = 0.5) -> str | None:
+    """A stated parameter whose value may be said without its label (its kind is unique), or None."""
+    kinds = {n: _value_kind(intent.arguments[n]) for n in names
+             if n not in intent.references and n not in intent.spoken}  # fmt: skip
+    unique = [n for n, k in kinds.items() if k and sum(1 for other in kinds.values() if other == k) == 1]
+    if len(names) < 2 or not unique or rng.random() >= share:
+        return None
+    return rng.choice(unique)
+
+
+def _bare_templates(name: str) -> tuple[str, ...]:
+    words = set(tokens(name))
+    if words & _PLACE_WORDS:
+        return ("in {value}", "for {value}")
+    if words & {"date", "day", "when"}:
+        return ("on {value}", "for {value}")
+    return ("for {value}", "{value}", "of {value}")
 
 
 def _same_tool_runs(intents: Sequence["Intent"]) -> list[tuple[int, int]]:

@@ -172,3 +172,14 @@ def test_parallel_recipe_varies_a_few_arguments_over_shared_ones():
         shapes.append(len(varying_arguments(intents)))
         assert len({repr(sorted(i.arguments.items())) for i in intents}) == len(intents)  # no call twice
     assert shapes.count(1) >= 25 and shapes.count(2) >= 5
+
+
+def test_a_value_of_a_unique_kind_is_sometimes_said_without_its_label():
+    user = UserSimulator()
+    gold = {"restaurant": "Casa Lupa", "party_size": 4, "date": "2025-06-13"}
+    bare = 0
+    for seed in range(60):
+        text = user.request([Intent(BOOK, dict(gold))], Style(), random.Random(seed)).text.lower()
+        assert "casa lupa" in text and ("4" in text or "four" in text)
+        bare += "restaurant" not in text or "party" not in text
+    assert 5 <= bare <= 50  # some values are read from the tool, most are labelled
