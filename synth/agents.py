@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, Sequence, runtime_checkable
 
@@ -272,18 +272,17 @@ class UserSimulator:
         alternatives: dict[int, dict[str, list[Any]]] = {}
         relative = False
         previous: "Intent | None" = None
-        compact: dict[int, int] = {}  # first index of a run of one tool said in one sentence -> its end
+        compact: dict[int, tuple[int, list[str]]] = {}  # a run of one tool said in one sentence: start -> end
         for start, end in _same_tool_runs(intents):
             varying = varying_arguments(intents[start:end])
             if varying and rng.random() < 0.85:
-                compact[start] = end
+                compact[start] = (end, varying)
         index = 0
         while index < len(intents):
             intent = intents[index]
             if index in compact:
-                end = compact[index]
-                sentence, alts_by_row, rel = self._compact(intents[index:end], varying_arguments(intents[index:end]),
-                                                           style, rng, first=index == 0)  # fmt: skip
+                end, varying = compact[index]
+                sentence, alts_by_row, rel = self._compact(intents[index:end], varying, style, rng, first=index == 0)
                 relative |= rel
                 alternatives.update({index + row: alts for row, alts in alts_by_row.items()})
                 self._add_sentence(parts, sentence, index, rng)
@@ -325,7 +324,7 @@ class UserSimulator:
         """One sentence for calls of one tool that differ only in ``varying``: shared values once, the
         varying ones listed ("... for the cities Oslo, Lima and Pune", "... for A and B, each with X and Y")."""
         props = intents[0].tool.parameters.get("properties", {})
-        shared = _shared_part(intents[0], exclude=varying)
+        shared = replace(intents[0], arguments={k: v for k, v in intents[0].arguments.items() if k not in varying})
         pairs, shared_alts, relative = self._mentions(shared, style, rng)
         alternatives: dict[int, dict[str, list[Any]]] = {}
         lists: list[str] = []
@@ -534,22 +533,6 @@ def varying_arguments(intents: Sequence["Intent"]) -> list[str]:
     combos = {tuple(key(i.arguments[n]) for n in names) for i in intents}
     expected = len(columns[0]) * (len(columns[1]) if len(columns) == 2 else 1)
     return names if len(combos) == len(intents) == expected else []
-
-
-@dataclass
-class _SharedView:
-    """An intent's shared part (its varying arguments left out), for :meth:`UserSimulator._mentions`."""
-
-    tool: Any
-    arguments: dict[str, Any]
-    action: str | None
-    withheld: tuple[str, ...] = ()
-    references: dict[str, str] = field(default_factory=dict)
-    spoken: dict[str, str] = field(default_factory=dict)
-
-
-def _shared_part(intent: "Intent", exclude: Sequence[str]) -> _SharedView:
-    return _SharedView(intent.tool, {k: v for k, v in intent.arguments.items() if k not in exclude}, intent.action)
 
 
 def _protected(intents: Sequence["Intent"]) -> list[str]:
