@@ -70,6 +70,30 @@ def test_shared_prefix_generation_is_identical_and_stops(tiny) -> None:
     assert call_list_closed(" [f(a=']'), g(b={'k': [1]})]") and not call_list_closed("[f(a=1)")
 
 
+def test_slack_cache_layer_equals_concatenation() -> None:
+    from transformers.cache_utils import DynamicLayer
+
+    from rl.generation import SlackLayer
+
+    torch.manual_seed(0)
+    plain, slack = DynamicLayer(), SlackLayer()
+    steps = [(4, 7)] + [(4, 1)] * 80 + ["select"] + [(2, 1)] * 90  # prefill, decode, batch select, decode
+    for step in steps:
+        if step == "select":
+            index = torch.tensor([3, 1])
+            plain.batch_select_indices(index)
+            slack.batch_select_indices(index)
+            continue
+        rows, length = step
+        # fp32 keys and bf16 values, as rotary embeddings and autocast hand them over.
+        key, value = torch.randn(rows, 3, length, 8), torch.randn(rows, 3, length, 8).to(torch.bfloat16)
+        expected, got = plain.update(key, value), slack.update(key, value)
+        for a, b in zip(expected, got):
+            assert a.dtype == b.dtype and torch.equal(a, b)
+    assert slack.get_seq_length() == plain.get_seq_length() == 7 + 80 + 90
+    assert slack._key_buffer.shape[-2] < 2 * (7 + 80 + 90) + 64  # grows by doubling, not per step
+
+
 def test_call_list_stop_ends_rows(tiny) -> None:
     from rl.common import load_tokenizer
     from rl.generation import CallListStop
