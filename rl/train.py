@@ -45,10 +45,6 @@ class TrainSettings:
     max_seconds: float | None = None  # the whole run, probe included (a resumed run starts a new clock)
     # auto: SFT first also when the probed pass rate is below this (GRPO alone learns slowly from rare passes)
     sft_below_pass_rate: float = 0.75
-    # auto, sft+grpo under a time limit: SFT gets 3/4 of it and GRPO the rest, unless fewer than this
-    # share of the probed prompts have reward variance: then GRPO would train on one or two prompts, so
-    # SFT keeps the whole limit (GRPO runs after it only if time is left).
-    grpo_min_informative_share: float = 0.25
     sft: SFTSettings = field(default_factory=SFTSettings)
     grpo: GRPOSettings = field(default_factory=GRPOSettings)
 
@@ -65,15 +61,11 @@ class TrainSettings:
         if isinstance(self.sft_below_pass_rate, bool) or not isinstance(self.sft_below_pass_rate, (int, float)) \
                 or not 0 <= self.sft_below_pass_rate <= 1:  # fmt: skip
             raise ConfigError(f"sft_below_pass_rate must be in [0, 1], not {self.sft_below_pass_rate!r}")
-        share = self.grpo_min_informative_share
-        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
-            raise ConfigError(f"grpo_min_informative_share must be in [0, 1], not {share!r}")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "TrainSettings":
         data = dict(data)
-        known = {"method", "seed", "max_steps", "max_seconds", "sft_below_pass_rate", "grpo_min_informative_share",
-                 "lora", "sft", "grpo"}
+        known = {"method", "seed", "max_steps", "max_seconds", "sft_below_pass_rate", "lora", "sft", "grpo"}
         for key in data:
             if key not in known:
                 raise ConfigError(f"{key} is not a setting (known: {', '.join(sorted(known))})")
@@ -189,13 +181,8 @@ def train(model_dir: str | Path, data_dir: str | Path, out: str | Path, settings
     current = model_dir
     notes: list[str] = []
     end = started + settings.max_seconds if settings.max_seconds else None
-    # SFT first: it is what a cold start needs; GRPO refines in the quarter left (or in what SFT leaves).
-    share = sft_time_share(decision, settings.grpo_min_informative_share) if plan == "sft+grpo" else 1.0
-    sft_end = started + share * settings.max_seconds if settings.max_seconds else end
-    if plan == "sft+grpo" and settings.max_seconds and share == 1.0:
-        probe = decision.get("probe") or {}
-        notes.append(f"sft keeps the whole time limit: {probe.get('informative_prompts')} of {probe.get('prompts')} "
-                     "probed prompts have reward variance")  # fmt: skip
+    # SFT first: it is what a cold start needs; GRPO refines in the quarter left.
+    sft_end = started + 0.75 * settings.max_seconds if settings.max_seconds and plan == "sft+grpo" else end
     if plan in ("sft", "sft+grpo"):
         hooks = [Deadline(sft_end)] if sft_end else []
         result = run_sft(current, data, stages_dir / "sft", settings.sft, seed=settings.seed,
@@ -247,25 +234,6 @@ def train(model_dir: str | Path, data_dir: str | Path, out: str | Path, settings
     if is_main_process():
         export_final(current, out, info)
     return info
-
-
-def sft_time_share(decision: dict[str, Any] | None, min_informative_share: float) -> float:
-    """Share of a time limit that SFT gets before GRPO in ``sft+grpo``: 3/4, or all of it when the
-    probe found too few prompts whose reward varies (GRPO would repeat those few).
-
-    >>> sft_time_share({"probe": {"prompts": 16, "informative_prompts": 1}}, 0.25)
-    1.0
-    >>> sft_time_share({"probe": {"prompts": 16, "informative_prompts": 6}}, 0.25)
-    0.75
-    >>> sft_time_share(None, 0.25)  # sft+grpo asked for explicitly: no probe
-    0.75
-    """
-    probe = (decision or {}).get("probe") or {}
-    prompts, informative = probe.get("prompts"), probe.get("informative_prompts")
-    if isinstance(prompts, int) and prompts > 0 and isinstance(informative, int):
-        if informative / prompts < min_informative_share:
-            return 1.0
-    return 0.75
 
 
 def _cold_start_decision(model_dir: Path, data: Any, settings: TrainSettings, out: Path) -> dict[str, Any]:

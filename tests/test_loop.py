@@ -124,7 +124,7 @@ def test_a_model_that_passes_no_call_case_is_trained_as_a_cold_start(tmp_path):
 def test_every_round_keeps_an_abstention_share_and_replays_fixed_categories(tmp_path):
     phases = RoundAwarePhases(GOOD)  # round 1 fixes simple_python (0.6)
     run_loop(tmp_path, phases)
-    assert phases.replays == [{"irrelevance": 0.4}, {"irrelevance": 0.4, "simple_python": 0.18}]
+    assert phases.replays == [{"irrelevance": 0.5}, {"irrelevance": 0.5, "simple_python": 0.15}]
     phases = RoundAwarePhases(GOOD)
     run_loop(tmp_path / "off", phases, abstention_share=0.0)
     assert phases.replays == [{"irrelevance": 0.3}, {"irrelevance": 0.15, "simple_python": 0.15}]

@@ -423,16 +423,3 @@ def test_lora_is_optional() -> None:
             lora_config({"r": 8})
     else:
         assert lora_config({"r": 8}).r == 8
-
-
-def test_sft_keeps_the_time_limit_when_few_prompts_vary() -> None:
-    import doctest
-
-    import rl.train
-    from rl.common import ConfigError
-    from rl.train import TrainSettings
-
-    assert doctest.testmod(rl.train).failed == 0  # sft_time_share's examples
-    assert TrainSettings.from_dict({"grpo_min_informative_share": 0.5}).grpo_min_informative_share == 0.5
-    with pytest.raises(ConfigError, match="grpo_min_informative_share"):
-        TrainSettings.from_dict({"grpo_min_informative_share": 2})
