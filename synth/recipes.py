@@ -310,7 +310,8 @@ class ToolPool:
 
 def _checkable(spec: ToolSpec) -> bool:
     props = spec.parameters.get("properties") or {}
-    if not props or not spec.name.isidentifier():
+    # Dotted names ("optics.lens_image") are Python attribute calls, as BFCL's docs and answers use.
+    if not props or not all(part.isidentifier() for part in spec.name.split(".")):
         return False
     return all(re.fullmatch(r"[A-Za-z_]\w*", k) and k not in ("from", "class", "import", "lambda", "in", "is")
                and _simple_schema(v) for k, v in props.items())  # fmt: skip
@@ -492,6 +493,8 @@ def _camel(name: str) -> str:
 
 
 def _java_js_ready(spec: ToolSpec) -> bool:
+    if "." in spec.name:  # the Java/JS rename of a dotted name could not be traced back to its tool
+        return False
     props = spec.parameters.get("properties") or {}
     for schema in props.values():
         kind = schema.get("type")

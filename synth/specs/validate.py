@@ -27,8 +27,9 @@ _LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
 
 
 def is_identifier(name: str) -> bool:
-    """A valid Python identifier that is not a keyword (BFCL prompts show calls as Python)."""
-    return bool(_IDENTIFIER.match(name)) and not keyword.iskeyword(name)
+    """A Python call target: an identifier that is not a keyword, or dotted ones ("optics.lens"),
+    as BFCL prompts show calls as Python and name many functions by module."""
+    return all(bool(_IDENTIFIER.match(part)) and not keyword.iskeyword(part) for part in name.split("."))
 
 
 def is_snake_case(name: str) -> bool:
@@ -110,7 +111,7 @@ def tool_problems(spec: ToolSpec, where: str | None = None, *, params_at: str = 
     where = where or (spec.source if spec.source else "tool") + f"#{spec.name}"
     problems: list[str] = []
     if not isinstance(spec.name, str) or not is_identifier(spec.name):
-        problems.append(f"{where}: name {spec.name!r} is not a Python identifier")
+        problems.append(f"{where}: name {spec.name!r} is not a Python identifier (or dotted identifiers)")
     if not isinstance(spec.description, str) or not spec.description.strip():
         problems.append(f"{where}: description is empty")
     problems.extend(schema_problems(spec.parameters, f"{where}{params_at}", require_object=True))
