@@ -19,6 +19,9 @@ class PhaseSettings:
     max_new_tokens: int = 160
     specs: str = "catalog"
     procedural_tools: int = 200  # fresh generated tools each round, so names are read, not memorized
+    # Calculators and reference tools of the knowledge domains (physics, history, music, ...), in
+    # Python naming habits; the catalog and procedural tools are business APIs only.
+    formula_tools: int = 400  # about half the checkable pool: the commoner kind of question
     verify_profile: str = "ci"
     train_method: str | None = None  # None: train.toml's method (default auto)
     train_config: str | None = None  # train.toml
@@ -56,7 +59,7 @@ class RealPhases:
     def synthesize(self, gaps_from: Path, out: Path, n: int, seed: int, replay: Mapping[str, float]) -> Path:
         from synth.generate import SynthConfig, run
         from synth.recipes import Target, knobs_for, read_gaps
-        from synth.specs import generate_tools, load_catalog
+        from synth.specs import generate_formula_tools, generate_tools, load_catalog
 
         targets, notes = read_gaps(gaps_from / "gaps.json")
         for note in notes:
@@ -73,7 +76,8 @@ class RealPhases:
                     targets = [replace(t, weight=t.weight + weight) if t is target else t for t in targets]
                 else:
                     targets.append(Target(Category(name), weight, knobs_for(Category(name))))
-        tools = load_catalog() + generate_tools(self.settings.procedural_tools, seed=seed)
+        tools = (load_catalog() + generate_tools(self.settings.procedural_tools, seed=seed)
+                 + generate_formula_tools(self.settings.formula_tools, seed=seed))
         result = run(SynthConfig(targets=targets, n=n, seed=seed), tools, out)
         manifest = {"n": n, "seed": seed, "counts": result.counts, "replay": dict(replay),
                     "spec_sources": self._spec_sources(seed)}  # fmt: skip
@@ -81,7 +85,8 @@ class RealPhases:
         return out
 
     def _spec_sources(self, seed: int) -> list[str]:
-        return ["catalog", f"procedural:{self.settings.procedural_tools}:{seed}"]
+        return ["catalog", f"procedural:{self.settings.procedural_tools}:{seed}",
+                f"formulas:{self.settings.formula_tools}:{seed}"]
 
     # --- verify -------------------------------------------------------------------------------
     def verify(self, samples: Path, out: Path) -> Path:

@@ -36,7 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                       "category with a recipe, uniformly)")  # fmt: skip
     p.add_argument("--specs", action="append", metavar="SOURCE",
                    help="tool source, repeatable: catalog | catalog:DOMAIN,... | openapi:PATH | mcp:CMD | "
-                   "py:MODULE | procedural:N[:SEED] (default: catalog)")  # fmt: skip
+                   "py:MODULE | procedural:N[:SEED] | formulas:N[:SEED] (default: catalog)")  # fmt: skip
     p.add_argument("--n", type=int, required=True, help="number of samples")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")

@@ -37,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="run the mutant suite against the BFCL checker only, not the RL reward functions")  # fmt: skip
     p.add_argument("--specs", action="append", metavar="SOURCE",
                    help="tool source the samples were made from, repeatable, in synth's order (default: the "
-                   "folder's manifest.json, else catalog); only catalog, procedural and openapi are reloaded")  # fmt: skip
+                   "folder's manifest.json, else catalog); only catalog, procedural, formulas and openapi are reloaded")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print verify.json instead of the tables")
     p.set_defaults(run="harness.verify_cmd:run")
 

@@ -21,6 +21,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
+from .knowledge import KNOWLEDGE_POOLS
+
 Schema = dict[str, Any]
 
 FIRST_NAMES = (
@@ -292,6 +294,8 @@ def _string(rng: random.Random, name: str, schema: Schema) -> str:
         return schema["const"]
     if schema.get("enum"):
         return rng.choice(schema["enum"])
+    if name in KNOWLEDGE_POOLS:  # the knowledge domains' reference tools (exact parameter names)
+        return _fit_length(rng, rng.choice(KNOWLEDGE_POOLS[name]), schema)
     # Declared format first, then what the description says, then what the name suggests.
     value = _format_string(rng, schema["format"], name) if schema.get("format") else None
     value = value or _desc_string(rng, schema)

@@ -1,5 +1,5 @@
 """The CLI form of a spec source: ``catalog | catalog:DOMAIN,... | openapi:PATH | mcp:CMD |
-py:MODULE | procedural:N[:SEED]``."""
+py:MODULE | procedural:N[:SEED] | formulas:N[:SEED]``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from .result import ImportResult
 if TYPE_CHECKING:
     from ..contamination import ContaminationGuard
 
-FORMS = "catalog | catalog:DOMAIN[,DOMAIN...] | openapi:PATH | mcp:COMMAND | py:MODULE | procedural:N[:SEED]"
+FORMS = ("catalog | catalog:DOMAIN[,DOMAIN...] | openapi:PATH | mcp:COMMAND | py:MODULE | procedural:N[:SEED] "
+         "| formulas:N[:SEED]")
 
 
 def load_specs(spec_arg: str, *, guard: "ContaminationGuard | None" = None) -> ImportResult:
@@ -52,6 +53,14 @@ def load_specs(spec_arg: str, *, guard: "ContaminationGuard | None" = None) -> I
             result = ImportResult(tools=generate_tools(int(count), seed=int(seed) if seed else 0))
         except ValueError as exc:
             raise SpecError(f"{spec_arg}: expected procedural:N[:SEED] with integers ({exc})") from None
+    elif kind == "formulas" and rest:
+        from .formulas import generate_formula_tools
+
+        count, _, seed = rest.partition(":")
+        try:
+            result = ImportResult(tools=generate_formula_tools(int(count), seed=int(seed) if seed else 0))
+        except ValueError as exc:
+            raise SpecError(f"{spec_arg}: expected formulas:N[:SEED] with integers ({exc})") from None
     else:
         raise SpecError(f"{spec_arg!r}: unknown spec source; expected {FORMS}")
     if guard is not None:

@@ -3,7 +3,7 @@
 Samples carry OpenAI tool schemas, not :class:`ToolSpec` s: the executor key and the response
 schema that replay needs live in the spec source. The sources come from ``manifest.json``
 (``harness synth`` writes it; ``catalog`` otherwise). Only sources that are *data* are reloaded
-(catalog, procedural, OpenAPI files): verification never runs an MCP command or imports a
+(catalog, procedural and formula tools, OpenAPI files): verification never runs an MCP command or imports a
 Python module named in a file it is checking.
 """
 
@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 from ..spec import SpecError, ToolSpec
 
-SAFE_SOURCES = ("catalog", "procedural", "openapi")
+SAFE_SOURCES = ("catalog", "procedural", "formulas", "openapi")
 
 
 def name_key(name: str) -> str:
