@@ -109,11 +109,6 @@ class Knobs:
     optional_share: float = 0.35
     abstain_missing_share: float = 0.3  # live_irrelevance: share of "required info missing"
     off_topic_share: float = 0.25
-    # irrelevance: share of abstention samples that offer one tool (the rest offer 2-4). Half the
-    # call data offers one tool (simple, parallel) and half several (multiple, parallel_multiple);
-    # at 1-4 tools drawn evenly, 3 of 4 abstention samples offered several, and "several tools, so
-    # none fits" became a cue: the 2026-11-26 headline model answered 15 of 40 multiple cases in prose.
-    abstain_one_tool_share: float = 0.5
     style_p: dict[str, float] = field(default_factory=lambda: {"messy": 0.0, "verbose": 0.15, "indirect": 0.2,
                                                                "number_words": 0.1, "units": 0.3})  # fmt: skip
     turns: tuple[int, int] = (3, 5)
@@ -122,8 +117,7 @@ class Knobs:
         return {"min_required": self.min_required, "min_required_share": self.min_required_share,
                 "compact_parallel": self.compact_parallel, "prefer_types": sorted(self.prefer_types),
                 "distractors": list(self.distractors), "parallel_calls": list(self.parallel_calls),
-                "optional_share": self.optional_share,
-                "abstain_one_tool_share": self.abstain_one_tool_share, "style_p": self.style_p, "turns": list(self.turns)}  # fmt: skip
+                "optional_share": self.optional_share, "style_p": self.style_p, "turns": list(self.turns)}  # fmt: skip
 
 
 _TYPE_ERRORS = {"type_error:simple": {"integer", "number", "boolean"}, "type_error:nested": {"array", "object"},
@@ -766,11 +760,7 @@ def recipe_irrelevance(inp: RecipeInput) -> Plan:
     wanted = pool.pick(rng, inp.knobs)
     offered_pool = [t for t in pool.checkable if t.domain != wanted.domain]
     offered = []
-    if inp.category is Category.IRRELEVANCE:
-        count = 1 if rng.random() < inp.knobs.abstain_one_tool_share else rng.randint(2, 4)
-    else:
-        count = rng.randint(1, 5)
-    for _ in range(count):
+    for _ in range(rng.randint(1, 4) if inp.category is Category.IRRELEVANCE else rng.randint(1, 5)):
         if offered_pool:
             offered.append(offered_pool.pop(rng.randrange(len(offered_pool))))
     if rng.random() < inp.knobs.off_topic_share:

@@ -107,17 +107,6 @@ def test_live_irrelevance_includes_missing_information(pool):
     assert {"irrelevance", "irrelevance_missing_info"} <= recipes
 
 
-def test_irrelevance_tool_count_is_no_cue_for_abstaining(pool):
-    """Half the non-live call data offers one tool, half several: abstention samples split alike."""
-    from synth.recipes import RecipeInput, recipe_irrelevance
-
-    rng = random.Random(3)
-    counts = [len(recipe_irrelevance(RecipeInput(Category.IRRELEVANCE, pool, rng, Knobs())).tools)
-              for _ in range(400)]
-    assert set(counts) <= {1, 2, 3, 4}
-    assert 0.4 < counts.count(1) / len(counts) < 0.6
-
-
 @pytest.mark.parametrize("category", [Category.PARALLEL, Category.LIVE_PARALLEL], ids=lambda c: c.value)
 def test_parallel_samples_call_one_tool_several_times(category, batches):
     for sample in batches[category]:
