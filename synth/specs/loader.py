@@ -45,22 +45,16 @@ def load_specs(spec_arg: str, *, guard: "ContaminationGuard | None" = None) -> I
         from .pyfunc import import_python_module
 
         result = import_python_module(rest.strip())
-    elif kind == "procedural" and rest:
+    elif kind in ("procedural", "formulas") and rest:
+        from .formulas import generate_formula_tools
         from .procedural import generate_tools
 
+        generate = generate_tools if kind == "procedural" else generate_formula_tools
         count, _, seed = rest.partition(":")
         try:
-            result = ImportResult(tools=generate_tools(int(count), seed=int(seed) if seed else 0))
+            result = ImportResult(tools=generate(int(count), seed=int(seed) if seed else 0))
         except ValueError as exc:
-            raise SpecError(f"{spec_arg}: expected procedural:N[:SEED] with integers ({exc})") from None
-    elif kind == "formulas" and rest:
-        from .formulas import generate_formula_tools
-
-        count, _, seed = rest.partition(":")
-        try:
-            result = ImportResult(tools=generate_formula_tools(int(count), seed=int(seed) if seed else 0))
-        except ValueError as exc:
-            raise SpecError(f"{spec_arg}: expected formulas:N[:SEED] with integers ({exc})") from None
+            raise SpecError(f"{spec_arg}: expected {kind}:N[:SEED] with integers ({exc})") from None
     else:
         raise SpecError(f"{spec_arg!r}: unknown spec source; expected {FORMS}")
     if guard is not None:
