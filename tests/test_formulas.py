@@ -77,3 +77,12 @@ def test_loader_form():
     assert len(load_specs("formulas:12:3").tools) == 12
     with pytest.raises(SpecError, match="formulas:N"):
         load_specs("formulas:many")
+
+
+def test_knowledge_pools_leave_catalog_and_procedural_values_alone():
+    """The pools are keyed by exact parameter names no business tool uses, so adding them changed
+    no value the catalog or procedural tools draw (close-loop's default data)."""
+    from synth.specs import generate_tools, load_catalog
+
+    names = {p for t in load_catalog() + generate_tools(600, seed=3) for p in t.parameters.get("properties", {})}
+    assert names.isdisjoint(KNOWLEDGE_POOLS)
