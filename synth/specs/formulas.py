@@ -294,14 +294,10 @@ _LOOKUP_DESCRIPTIONS = ("Retrieve {the}{d}.", "Get {the}{d}.", "Find {the}{d}.",
 def _param(spec: str) -> tuple[str, Schema]:
     name, kind, desc = (part.strip() for part in spec.split(":", 2))
     kind, _, default_text = kind.partition("=")
-    extra: dict[str, Any] = {}
     if kind.startswith("e("):
-        schema = E(kind[2:-1].split("|"), desc, **({"default": default_text} if default_text else {}))
-        return name, schema
-    default: Any = None
-    if default_text:
-        default = {"f": float, "f+": float, "i": int, "i0": int, "b": lambda t: t == "True", "s": str}[kind](default_text)
-        extra["default"] = default
+        return name, E(kind[2:-1].split("|"), desc, **({"default": default_text} if default_text else {}))
+    parse = {"f": float, "f+": float, "i": int, "i0": int, "b": lambda t: t == "True", "s": str}
+    extra: dict[str, Any] = {"default": parse[kind](default_text)} if default_text else {}
     if kind == "f":
         return name, N(desc, **extra)
     if kind == "f+":
@@ -316,8 +312,8 @@ def _param(spec: str) -> tuple[str, Schema]:
         return name, S(desc, min_len=1, **extra)
     if kind in ("fl", "il", "sl"):
         item = {"fl": N(), "il": I(), "sl": S()}[kind]
-        return name, A(item, desc, min_items=2 if name.startswith(("point", "start", "end")) else 1,
-                       max_items=2 if name.startswith(("point", "start", "end")) else None)
+        pair = name.startswith(("point", "start", "end"))  # a coordinate pair: [x, y] or [lat, lon]
+        return name, A(item, desc, min_items=2 if pair else 1, max_items=2 if pair else None)
     raise ValueError(f"unknown parameter kind {kind!r} in {spec!r}")
 
 
@@ -375,10 +371,8 @@ def generate_formula_tools(n: int, seed: int = 0) -> list[ToolSpec]:
         description = template.format(d=what, D=what[0].upper() + what[1:], the=the)
         spec = ToolSpec(name, description, _parameters(params), _returns(lookup), domain=domain,
                         source=f"formulas:{seed}")  # fmt: skip
-        if guard is not None and guard.check_tool(spec):
-            taken.add(name_key(name))
-            continue
         taken.add(name_key(name))
-        tools.append(spec)
+        if guard is None or not guard.check_tool(spec):
+            tools.append(spec)
     return tools
 
