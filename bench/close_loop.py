@@ -10,7 +10,7 @@ SmolLM2-135M-Instruct, then the published numbers checked by the official BFCL c
    curves to bench/results/close_loop/, and appends a row to bench/results/close_loop.md with the
    command, machine, date, wall time, the report-split figures and the targets of issue 9.
 
-Run: ``.venv/bin/python bench/close_loop.py [--out runs/headline] [--budget 2h]`` or
+Run: ``.venv/bin/python bench/close_loop.py [--out runs/headline] [--budget 2h] [close-loop flags]`` or
 ``.venv/bin/python bench/close_loop.py --loop-dir runs/headline`` (record an existing loop).
 """
 
@@ -73,14 +73,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("runs/headline"), help="loop directory of a new run")
     parser.add_argument("--budget", default="2h")
     parser.add_argument("--no-write", action="store_true", help="do not append to bench/results")
-    args = parser.parse_args()
+    args, loop_flags = parser.parse_known_args()  # the rest goes to harness close-loop (e.g. --formula-tools 400)
 
-    command = "harness close-loop" + (f" --budget {args.budget}" if args.budget != "2h" else "")
+    command = " ".join(["harness close-loop", *([f"--budget {args.budget}"] if args.budget != "2h" else []), *loop_flags])
     wall = None
     if args.loop_dir is None:
         loop_dir = args.out
         argv = [str(Path(sys.executable).parent / "harness"), "close-loop", "--out", str(loop_dir),
-                "--budget", args.budget]  # fmt: skip
+                "--budget", args.budget, *loop_flags]  # fmt: skip
         started = time.time()
         subprocess.run(argv, check=True)
         wall = time.time() - started

@@ -53,6 +53,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-new-tokens", type=int, default=128)
     p.add_argument("--train-config", metavar="TOML", help="training settings (see configs/train.toml)")
     p.add_argument("--train-max-steps", type=int, help="cap on optimizer steps per stage")
+    p.add_argument("--formula-tools", type=int, default=0,
+                   help="knowledge-domain calculators and look-ups added to each round's tools (default 0)")
+    p.add_argument("--near-miss-share", type=float, default=0.0,
+                   help="share of 'no tool fits' samples offering tools of the request's own domain (default 0)")
     p.set_defaults(run="harness.close_loop_cmd:run")
 
 
@@ -74,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
     for flag in ("rounds", "probe_per_category", "samples_per_round", "max_new_tokens"):
         if getattr(args, flag) <= 0:
             raise UsageError(f"--{flag.replace('_', '-')} must be positive")
+    if args.formula_tools < 0 or not 0.0 <= args.near_miss_share <= 1.0:
+        raise UsageError("--formula-tools must be >= 0 and --near-miss-share in [0, 1]")
     if args.resume and not args.out:
         raise UsageError("--resume needs --out LOOP_DIR")
     if args.train_config and not Path(args.train_config).is_file():
@@ -100,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     with progress_bars() as progress:
         settings = PhaseSettings(
             backend=args.backend, max_new_tokens=args.max_new_tokens, train_config=args.train_config,
-            train_max_steps=args.train_max_steps,
+            train_max_steps=args.train_max_steps, formula_tools=args.formula_tools,
+            near_miss_share=args.near_miss_share,
         )  # fmt: skip
         phases = RealPhases(settings, progress=progress, log=log)
         ids = {c: [e.id for e in load_entries(c)] for c in categories}

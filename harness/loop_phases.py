@@ -24,6 +24,7 @@ class PhaseSettings:
     # 400 a round ended lower on the CPU headline (report Non-Live 14.0 vs 15.8, irrelevance 85.0 vs
     # 97.5; bench/results/close_loop.md), and the defaults are the headline run's.
     formula_tools: int = 0
+    near_miss_share: float = 0.0  # synth.recipes.Knobs.near_miss_share for every target
     verify_profile: str = "ci"
     train_method: str | None = None  # None: train.toml's method (default auto)
     train_config: str | None = None  # train.toml
@@ -78,12 +79,14 @@ class RealPhases:
                     targets = [replace(t, weight=t.weight + weight) if t is target else t for t in targets]
                 else:
                     targets.append(Target(Category(name), weight, knobs_for(Category(name))))
+        if self.settings.near_miss_share:
+            targets = [replace(t, knobs=replace(t.knobs, near_miss_share=self.settings.near_miss_share)) for t in targets]
         tools = load_catalog() + generate_tools(self.settings.procedural_tools, seed=seed)
         if self.settings.formula_tools:
             tools += generate_formula_tools(self.settings.formula_tools, seed=seed)
         result = run(SynthConfig(targets=targets, n=n, seed=seed), tools, out)
         manifest = {"n": n, "seed": seed, "counts": result.counts, "replay": dict(replay),
-                    "spec_sources": self._spec_sources(seed)}  # fmt: skip
+                    "spec_sources": self._spec_sources(seed), "near_miss_share": self.settings.near_miss_share}  # fmt: skip
         (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         return out
 

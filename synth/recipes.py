@@ -109,6 +109,10 @@ class Knobs:
     optional_share: float = 0.35
     abstain_missing_share: float = 0.3  # live_irrelevance: share of "required info missing"
     off_topic_share: float = 0.25
+    # irrelevance: share of "no tool fits" samples that offer tools of the request's own domain (a
+    # different quantity or action), so that the domain alone does not cue a call; 0 keeps the data
+    # of earlier runs byte for byte.
+    near_miss_share: float = 0.0
     style_p: dict[str, float] = field(default_factory=lambda: {"messy": 0.0, "verbose": 0.15, "indirect": 0.2,
                                                                "number_words": 0.1, "units": 0.3})  # fmt: skip
     turns: tuple[int, int] = (3, 5)
@@ -759,6 +763,9 @@ def recipe_irrelevance(inp: RecipeInput) -> Plan:
                         _style(inp, True))  # fmt: skip
     wanted = pool.pick(rng, inp.knobs)
     offered_pool = [t for t in pool.checkable if t.domain != wanted.domain]
+    if inp.knobs.near_miss_share and rng.random() < inp.knobs.near_miss_share:
+        near = [t for t in pool.by_domain.get(wanted.domain, []) if _near_miss(t, wanted)]
+        offered_pool = near or offered_pool
     offered = []
     for _ in range(rng.randint(1, 4) if inp.category is Category.IRRELEVANCE else rng.randint(1, 5)):
         if offered_pool:
@@ -769,6 +776,16 @@ def recipe_irrelevance(inp: RecipeInput) -> Plan:
         intent = _intent(wanted, inp)
         turn = TurnPlan("abstain", [intent], reason=f"none of them can {action_phrase(wanted.description)}.")
     return Plan(inp.category, "irrelevance", [_long_doc(t, rng) if live else t for t in offered], [turn], _style(inp, live))
+
+
+def _near_miss(tool: ToolSpec, wanted: ToolSpec) -> bool:
+    """A tool of the same domain that cannot serve the request: another name and other parameters
+    (two names for one quantity or action share their parameters)."""
+    return (
+        _checkable(tool)
+        and tool.name != wanted.name
+        and set(tool.parameters.get("properties", {})) != set(wanted.parameters.get("properties", {}))
+    )
 
 
 def _with_required(pool: ToolPool, rng: random.Random, knobs: Knobs) -> ToolSpec | None:

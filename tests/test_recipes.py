@@ -241,3 +241,26 @@ def test_allocation_follows_weights_and_sums_to_n():
     assert sum(counts.values()) == 101
     assert counts[Category.SIMPLE_PYTHON] == 61 and counts[Category.MULTIPLE] == 30 and counts[Category.PARALLEL] == 10
     assert allocate(targets, 0) == {}
+
+
+def test_near_miss_abstention_offers_the_requests_own_domain(pool):
+    from synth.recipes import RecipeInput, recipe_irrelevance
+
+    def plans(share: float) -> list:
+        rng = random.Random(3)
+        knobs = Knobs(near_miss_share=share, off_topic_share=0.0)
+        return [recipe_irrelevance(RecipeInput(Category.IRRELEVANCE, pool, rng, knobs)) for _ in range(60)]
+
+    near = [p for p in plans(1.0) if p.turns[0].intents]
+    assert near
+    same = 0
+    for plan in near:
+        wanted = plan.turns[0].intents[0].tool
+        assert wanted.name not in {t.name for t in plan.tools}
+        for tool in plan.tools:  # never another name for the same action: the parameters differ
+            assert set(tool.parameters["properties"]) != set(wanted.parameters["properties"])
+        same += all(t.domain == wanted.domain for t in plan.tools)
+    assert same > len(near) // 2  # the rest: domains with no near miss fall back to other domains
+    for plan in plans(0.0):  # off by default: tools of other domains only, as before
+        if plan.turns[0].intents:
+            assert all(t.domain != plan.turns[0].intents[0].tool.domain for t in plan.tools)
