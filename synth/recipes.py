@@ -118,10 +118,13 @@ class Knobs:
     turns: tuple[int, int] = (3, 5)
 
     def to_json(self) -> dict[str, Any]:
-        return {"min_required": self.min_required, "min_required_share": self.min_required_share,
-                "compact_parallel": self.compact_parallel, "prefer_types": sorted(self.prefer_types),
-                "distractors": list(self.distractors), "parallel_calls": list(self.parallel_calls),
-                "optional_share": self.optional_share, "style_p": self.style_p, "turns": list(self.turns)}  # fmt: skip
+        out = {"min_required": self.min_required, "min_required_share": self.min_required_share,
+               "compact_parallel": self.compact_parallel, "prefer_types": sorted(self.prefer_types),
+               "distractors": list(self.distractors), "parallel_calls": list(self.parallel_calls),
+               "optional_share": self.optional_share, "style_p": self.style_p, "turns": list(self.turns)}  # fmt: skip
+        if self.near_miss_share:  # named only when on, so the default data stays byte for byte
+            out["near_miss_share"] = self.near_miss_share
+        return out
 
 
 _TYPE_ERRORS = {"type_error:simple": {"integer", "number", "boolean"}, "type_error:nested": {"array", "object"},

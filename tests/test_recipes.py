@@ -264,3 +264,17 @@ def test_near_miss_abstention_offers_the_requests_own_domain(pool):
     for plan in plans(0.0):  # off by default: tools of other domains only, as before
         if plan.turns[0].intents:
             assert all(t.domain != plan.turns[0].intents[0].tool.domain for t in plan.tools)
+
+
+def test_loop_settings_reach_the_synthesized_samples(tmp_path):
+    from harness.loop_phases import PhaseSettings, RealPhases
+
+    gaps = {"categories": {"simple_python": {"accuracy": 0.0, "n": 5, "weight": 1.0, "error_types": {}}}}
+    (tmp_path / "gaps.json").write_text(json.dumps(gaps))
+    phases = RealPhases(PhaseSettings(formula_tools=40, near_miss_share=1.0), log=lambda _: None)
+    out = phases.synthesize(tmp_path, tmp_path / "synth", 24, 3, {"irrelevance": 0.5})
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "formulas:40:3" in manifest["spec_sources"] and manifest["near_miss_share"] == 1.0
+    samples = [json.loads(line) for line in (out / "samples.jsonl").read_text().splitlines()]
+    abstain = [s for s in samples if s["category"] == "irrelevance"]
+    assert abstain and all(json.loads(s["provenance"]["knobs"])["near_miss_share"] == 1.0 for s in abstain)
