@@ -8,10 +8,14 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from bfcl_adapter.categories import parse_categories
 
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .loop_phases import PhaseSettings
 
 
 def parse_duration(text: str, flag: str = "--budget") -> float:
@@ -26,6 +30,29 @@ def parse_duration(text: str, flag: str = "--budget") -> float:
     if not parts or "".join(n + u for n, u in parts) != text:
         raise UsageError(f"{flag} {text!r}: use e.g. 2h, 90m, 1h30m or seconds")
     return sum(float(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts)
+
+
+def phase_settings(out: Path, given: PhaseSettings, resume: bool, log: Callable[[str], None]) -> PhaseSettings:
+    """The phases' settings (tools, data knobs, training config) live in the loop directory, so that
+    a resume synthesizes and trains later rounds as the loop began them, whatever its command line."""
+    import json
+    from dataclasses import asdict
+
+    from bfcl_adapter.results import atomic_write_text
+
+    from .loop_phases import PhaseSettings
+
+    path = out / "phase_settings.json"
+    if resume and path.exists():
+        try:
+            saved = PhaseSettings(**json.loads(path.read_text()))
+        except (ValueError, TypeError) as exc:
+            raise UsageError(f"{path}: unreadable phase settings ({exc})") from None
+        if saved != given:
+            log(f"resuming with the settings the loop began with ({path.name}), not this command line's")
+        return saved
+    atomic_write_text(path, json.dumps(asdict(given), indent=2) + "\n")
+    return given
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -120,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
             min_train_s=min_train,
         )  # fmt: skip
         loop.start(model, config, args.resume)
+        phases.settings = phase_settings(out, settings, args.resume, log)
         state = loop.run()
 
     from reports.loop_report import loop_table

@@ -6,6 +6,7 @@ harness eval, synth, verify and rl; tests inject fakes). Everything lives in the
     LOOP_DIR/
       state.json            the controller's state, rewritten atomically after every phase
       split.json            BFCL ids per category: "probe" (diagnosis, acceptance) and "report"
+      phase_settings.json   the phases' settings (harness close-loop): a resume keeps them
       round_000/eval/       the base model on the probe split (a harness eval run directory)
       round_NNN/synth/ verify/ train/ eval/ decision.json
       final/base/ final/best/   report-split evaluations: the numbers we publish

@@ -54,3 +54,17 @@ def test_loop_table_renders_rounds_decisions_and_report():
     console.print(loop_table(state.to_json()))
     text = console.file.getvalue()
     assert "r1 ✓" in text and "45.0" in text and "+49.0" in text and "report split" in text
+
+
+def test_resume_keeps_the_settings_the_loop_began_with(tmp_path):
+    from harness.close_loop_cmd import phase_settings
+    from harness.loop_phases import PhaseSettings
+
+    said: list[str] = []
+    began = PhaseSettings(formula_tools=400, near_miss_share=0.5, train_config="t.toml")
+    assert phase_settings(tmp_path, began, False, said.append) == began
+    assert phase_settings(tmp_path, PhaseSettings(), True, said.append) == began  # flags left off
+    assert len(said) == 1 and "settings the loop began with" in said[0]
+    (tmp_path / "phase_settings.json").write_text("{\"no_such_setting\": 1}")
+    with pytest.raises(UsageError, match="unreadable phase settings"):
+        phase_settings(tmp_path, began, True, said.append)
