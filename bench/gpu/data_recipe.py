@@ -45,10 +45,10 @@ save_steps = 100000
 
 def probe_ids(work: Path, per_category: int) -> dict:
     categories = parse_categories("non_live")
-    loop = CloseLoop(work / f"split{per_category}", RealPhases(PhaseSettings()),
-                     {c: [e.id for e in load_entries(c)] for c in categories})  # fmt: skip
-    root = work / f"split{per_category}" / "state.json"
-    loop.start("default", LoopConfig(categories=categories, probe_per_category=per_category), resume=root.exists())
+    folder = work / f"split{per_category}"
+    loop = CloseLoop(folder, RealPhases(PhaseSettings()), {c: [e.id for e in load_entries(c)] for c in categories})
+    config = LoopConfig(categories=categories, probe_per_category=per_category)
+    loop.start("default", config, resume=(folder / "state.json").exists())
     return loop.ids("probe")
 
 
@@ -58,12 +58,12 @@ def prepare(args: argparse.Namespace) -> None:
     if not (base / "gaps.json").exists():
         phases.evaluate("default", base, probe_ids(args.work, 15))  # the loop's round 0
     for name in args.recipes:
-        settings = RealPhases(PhaseSettings(**RECIPES[name]))
+        recipe = RealPhases(PhaseSettings(**RECIPES[name]))
         data = args.work / name
         if not (data / "verify" / "manifest.json").exists():
             began = time.monotonic()
-            settings.synthesize(base, data / "synth", args.samples, args.seed, REPLAY)
-            settings.verify(data / "synth", data / "verify")
+            recipe.synthesize(base, data / "synth", args.samples, args.seed, REPLAY)
+            recipe.verify(data / "synth", data / "verify")
             print(f"{name}: data in {time.monotonic() - began:.0f} s", flush=True)
 
 
