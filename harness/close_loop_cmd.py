@@ -84,6 +84,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="knowledge-domain calculators and look-ups added to each round's tools (default 0)")
     p.add_argument("--near-miss-share", type=float, default=0.0,
                    help="share of 'no tool fits' samples offering tools of the request's own domain (default 0)")
+    p.add_argument("--multi-call-share", type=float, default=None, metavar="S",
+                   help="cap on the gap-weighted share of parallel and parallel_multiple data (default: no cap)")
     p.set_defaults(run="harness.close_loop_cmd:run")
 
 
@@ -107,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--{flag.replace('_', '-')} must be positive")
     if args.formula_tools < 0 or not 0.0 <= args.near_miss_share <= 1.0:
         raise UsageError("--formula-tools must be >= 0 and --near-miss-share in [0, 1]")
+    if args.multi_call_share is not None and not 0.0 <= args.multi_call_share < 1.0:
+        raise UsageError("--multi-call-share must be in [0, 1)")
     if args.resume and not args.out:
         raise UsageError("--resume needs --out LOOP_DIR")
     if args.train_config and not Path(args.train_config).is_file():
@@ -134,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
         settings = PhaseSettings(
             backend=args.backend, max_new_tokens=args.max_new_tokens, train_config=args.train_config,
             train_max_steps=args.train_max_steps, formula_tools=args.formula_tools,
-            near_miss_share=args.near_miss_share,
+            near_miss_share=args.near_miss_share, multi_call_share=args.multi_call_share,
         )  # fmt: skip
         phases = RealPhases(settings, progress=progress, log=log)
         ids = {c: [e.id for e in load_entries(c)] for c in categories}

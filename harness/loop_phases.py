@@ -26,6 +26,7 @@ class PhaseSettings:
     # defaults are the headline run's.
     formula_tools: int = 0
     near_miss_share: float = 0.0  # synth.recipes.Knobs.near_miss_share for every target
+    multi_call_share: float | None = None  # synth.recipes.cap_multi_call on the gap weights; None: as the gaps say
     verify_profile: str = "ci"
     train_method: str | None = None  # None: train.toml's method (default auto)
     train_config: str | None = None  # train.toml
@@ -62,12 +63,14 @@ class RealPhases:
     # --- synth --------------------------------------------------------------------------------
     def synthesize(self, gaps_from: Path, out: Path, n: int, seed: int, replay: Mapping[str, float]) -> Path:
         from synth.generate import SynthConfig, run
-        from synth.recipes import Target, knobs_for, read_gaps
+        from synth.recipes import Target, cap_multi_call, knobs_for, read_gaps
         from synth.specs import generate_formula_tools, generate_tools, load_catalog
 
         targets, notes = read_gaps(gaps_from / "gaps.json")
         for note in notes:
             self.log(f"  synth: {note}")
+        if self.settings.multi_call_share is not None:
+            targets = cap_multi_call(targets, self.settings.multi_call_share)
         if replay:
             # Categories already solved keep a share of the data, so they are not forgotten.
             share = sum(replay.values())
@@ -87,7 +90,8 @@ class RealPhases:
             tools += generate_formula_tools(self.settings.formula_tools, seed=seed)
         result = run(SynthConfig(targets=targets, n=n, seed=seed), tools, out)
         manifest = {"n": n, "seed": seed, "counts": result.counts, "replay": dict(replay),
-                    "spec_sources": self._spec_sources(seed), "near_miss_share": self.settings.near_miss_share}  # fmt: skip
+                    "spec_sources": self._spec_sources(seed), "near_miss_share": self.settings.near_miss_share,
+                    "multi_call_share": self.settings.multi_call_share}  # fmt: skip
         (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         return out
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from bfcl_adapter.categories import Category, Language
+from bfcl_adapter.categories import Category, Checker, Language
 
 from .agents import action_phrase, param_label
 from .server.values import draw_value, fits, stable_seed, tokens
@@ -234,6 +234,27 @@ def allocate(targets: Sequence[Target], n: int) -> dict[Category, int]:
     for category, _ in order[: n - sum(counts.values())]:
         counts[category] += 1
     return {c: k for c, k in counts.items() if k > 0}
+
+
+def cap_multi_call(targets: Sequence[Target], share: float) -> list[Target]:
+    """Scale the multi-call categories (parallel checker) down so that they hold at most ``share`` of
+    the targets' total weight, the others unchanged. Gap weights give parallel and parallel_multiple
+    half of a Non-Live round by expected gain, but a model that cannot make one right call yet learns
+    mostly "call again" from them (over-calling was 17 of 40 simple_python and 21 of 40 multiple
+    failures on a CPU loop's report split), so a cap puts single calls first.
+
+    >>> ts = uniform_targets([Category.SIMPLE_PYTHON, Category.PARALLEL, Category.PARALLEL_MULTIPLE])
+    >>> [round(t.weight, 3) for t in cap_multi_call(ts, 0.25)]
+    [1.0, 0.167, 0.167]
+    >>> [t.weight for t in cap_multi_call(ts, 0.9)]
+    [1.0, 1.0, 1.0]
+    """
+    multi = sum(t.weight for t in targets if t.category.checker is Checker.PARALLEL)
+    rest = sum(t.weight for t in targets) - multi
+    if not 0.0 <= share < 1.0 or rest <= 0 or multi <= share * (multi + rest):
+        return list(targets)
+    factor = share * rest / ((1.0 - share) * multi)
+    return [replace(t, weight=t.weight * factor) if t.category.checker is Checker.PARALLEL else t for t in targets]
 
 
 # --- tool pool -----------------------------------------------------------------------------------

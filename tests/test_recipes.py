@@ -278,3 +278,23 @@ def test_loop_settings_reach_the_synthesized_samples(tmp_path):
     samples = [json.loads(line) for line in (out / "samples.jsonl").read_text().splitlines()]
     abstain = [s for s in samples if s["category"] == "irrelevance"]
     assert abstain and all(json.loads(s["provenance"]["knobs"])["near_miss_share"] == 1.0 for s in abstain)
+
+
+def test_multi_call_cap_leaves_single_calls_the_rest_of_the_round(tmp_path):
+    from harness.loop_phases import PhaseSettings, RealPhases
+
+    gaps = {"categories": {c: {"accuracy": 0.0, "n": 5, "weight": 0.25, "error_types": {}}
+                           for c in ("simple_python", "multiple", "parallel", "parallel_multiple")}}  # fmt: skip
+    (tmp_path / "gaps.json").write_text(json.dumps(gaps))
+
+    def counts(share):
+        phases = RealPhases(PhaseSettings(multi_call_share=share), log=lambda _: None)
+        out = phases.synthesize(tmp_path, tmp_path / f"synth-{share}", 80, 3, {"irrelevance": 0.5})
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert manifest["multi_call_share"] == share
+        return manifest["counts"]
+
+    capped, free = counts(0.2), counts(None)
+    assert capped["irrelevance"] == free["irrelevance"] == 40  # the abstention share is untouched
+    assert capped["parallel"] + capped["parallel_multiple"] == 8  # 20% of the 40 call samples
+    assert free["parallel"] + free["parallel_multiple"] == 20  # as the gaps say: half
