@@ -107,8 +107,10 @@ def run(args: argparse.Namespace) -> int:
     for flag in ("rounds", "probe_per_category", "samples_per_round", "max_new_tokens"):
         if getattr(args, flag) <= 0:
             raise UsageError(f"--{flag.replace('_', '-')} must be positive")
-    if args.formula_tools < 0 or not 0.0 <= args.near_miss_share <= 1.0:
-        raise UsageError("--formula-tools must be >= 0 and --near-miss-share in [0, 1]")
+    if args.formula_tools < 0:
+        raise UsageError("--formula-tools must be >= 0")
+    if not 0.0 <= args.near_miss_share <= 1.0:
+        raise UsageError("--near-miss-share must be in [0, 1]")
     if args.multi_call_share is not None and not 0.0 <= args.multi_call_share < 1.0:
         raise UsageError("--multi-call-share must be in [0, 1)")
     if args.resume and not args.out:

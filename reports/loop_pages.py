@@ -55,6 +55,17 @@ def report_rows(pages: LoopPages) -> list[list[str]]:
     return rows
 
 
+FAILURE_HEADER, FAILURE_ALIGN = ["", "failed", "commonest error kinds"], "lrl"
+
+
+def failure_rows(pages: LoopPages, limit: int = 3) -> list[list[str]]:
+    """Report split, best model: each failing category's commonest error kinds (what limits it)."""
+    if pages.best is None:
+        return []
+    return [[category.value, f"{d.failures}/{d.n}", " · ".join(f"{k.label} {n}" for k, n in d.dominant_kinds(limit))]
+            for category, d in pages.best.categories.items() if d.failures]  # fmt: skip
+
+
 def round_table_rows(pages: LoopPages) -> list[list[str]]:
     out = []
     for r in pages.rounds:
@@ -106,6 +117,9 @@ def loop_html(pages: LoopPages) -> str:
                  table(REPORT_HEADER, report_rows(pages), REPORT_ALIGN,
                        "BFCL entries never used for any decision or training"),
                  f'<div class="chart" id="category-bars">{category_bars_svg(pages.best, pages.base)}</div>']  # fmt: skip
+        if failure_rows(pages):
+            body += ["<h3>What the best model still gets wrong (report split)</h3>",
+                     table(FAILURE_HEADER, failure_rows(pages), FAILURE_ALIGN)]
     if len(pages.probe) >= 2:
         curves = round_curves_svg(pages.probe, labels=pages.probe_labels, headline="Non-Live")
         body += ["<h2>Per round (probe split)</h2>", f'<div class="chart" id="round-curves">{curves}</div>']
@@ -128,6 +142,10 @@ def loop_markdown(pages: LoopPages) -> str:
     if rows:
         out += ["", "### Report split: base → best", ""]
         out += _table(REPORT_HEADER, rows, REPORT_ALIGN)
+    failures = failure_rows(pages)
+    if failures:
+        out += ["", "### What the best model still gets wrong (report split)", ""]
+        out += _table(FAILURE_HEADER, failures, FAILURE_ALIGN)
     if pages.probe:
         out += ["", "### Probe split, per round (accuracy %)", ""]
         categories = list(dict.fromkeys(c for d in pages.probe for c in d.categories))

@@ -32,7 +32,7 @@ def test_parse_duration_rejects_nonsense():
         (["close-loop", "--categories", "simple_cobol"], "unknown BFCL category"),
         (["close-loop", "--rounds", "0"], "--rounds must be positive"),
         (["close-loop", "--train-config", "/no/train.toml"], "no such file"),
-        (["close-loop", "--near-miss-share", "1.5"], "--near-miss-share in [0, 1]"),
+        (["close-loop", "--near-miss-share", "1.5"], "--near-miss-share must be in [0, 1]"),
         (["close-loop", "--formula-tools", "-1"], "--formula-tools must be >= 0"),
         (["close-loop", "--multi-call-share", "1"], "--multi-call-share must be in [0, 1)"),
     ],

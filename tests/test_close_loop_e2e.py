@@ -44,6 +44,9 @@ def test_close_loop_runs_one_round_on_the_embedded_model(tmp_path, capsys):
     assert (out / "report.html").is_file() and (out / "report.md").is_file()
     markdown = (out / "report.md").read_text()
     assert "Report split: base → best" in markdown and "| 1 | 24 | " in markdown
+    # What still fails on the report split (the base model answers in prose; one SFT step does not fix it).
+    failing = markdown.split("still gets wrong (report split)")[1].split("###")[0]
+    assert "| simple_python | 2/2 | " in failing
 
     # `harness report LOOP_DIR` renders the loop report again, wherever asked.
     html = tmp_path / "elsewhere.html"
