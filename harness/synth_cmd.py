@@ -14,6 +14,7 @@ import json
 import platform
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -49,6 +50,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="roles the --backend model plays: user,assistant,server (default: all three)")
     p.add_argument("--base-url", help="openai backend: server URL (or OPENAI_BASE_URL)")
     p.add_argument("--api-key", help="openai backend: key (or OPENAI_API_KEY)")
+    p.add_argument("--near-miss-share", type=float, default=0.0, metavar="S",
+                   help="share of 'no tool fits' samples offering tools of the request's own domain (default 0)")
+    p.add_argument("--multi-call-share", type=float, default=None, metavar="S",
+                   help="cap on the weighted share of parallel and parallel_multiple samples (default: no cap)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(run="harness.synth_cmd:run")
 
@@ -77,6 +82,22 @@ class BackendGenerator:
 
 
 def _targets(args: argparse.Namespace) -> tuple[list[Any], list[str]]:
+    """The weighted categories, with the data-mix flags applied (the same knobs as close-loop's)."""
+    from synth.recipes import cap_multi_call
+
+    if not 0.0 <= args.near_miss_share <= 1.0:
+        raise UsageError("--near-miss-share must be in [0, 1]")
+    if args.multi_call_share is not None and not 0.0 <= args.multi_call_share < 1.0:
+        raise UsageError("--multi-call-share must be in [0, 1)")
+    targets, notes = _weighted_targets(args)
+    if args.multi_call_share is not None:
+        targets = cap_multi_call(targets, args.multi_call_share)
+    if args.near_miss_share:
+        targets = [replace(t, knobs=replace(t.knobs, near_miss_share=args.near_miss_share)) for t in targets]
+    return targets, notes
+
+
+def _weighted_targets(args: argparse.Namespace) -> tuple[list[Any], list[str]]:
     from bfcl_adapter.categories import parse_categories
     from synth.recipes import SYNTHESIZABLE, read_gaps, uniform_targets
 

@@ -70,6 +70,15 @@ def test_categories_and_spec_sources(tmp_path):
     assert sources <= {"procedural", "catalog"}
 
 
+def test_data_mix_flags_reach_the_targets(tmp_path):
+    out = tmp_path / "out"
+    assert synth(["--categories", "simple_python,parallel,irrelevance", "--multi-call-share", "0.2",
+                  "--near-miss-share", "0.5", "--n", "20", "--out", str(out), "--no-progress"]) == 0  # fmt: skip
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["parallel"] == 4  # 20% of 20, the other two sharing the rest
+    assert manifest["targets"]["irrelevance"]["knobs"]["near_miss_share"] == 0.5
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["--n", "0", "--out", "x"], "--n must be positive"),
     (["--n", "5", "--out", "x", "--specs", "nonsense:1"], "unknown spec source"),
@@ -77,6 +86,8 @@ def test_categories_and_spec_sources(tmp_path):
     (["--n", "5", "--out", "x", "--categories", "web_search_base"], "no category with a recipe"),
     (["--n", "5", "--out", "x", "--categories", "bogus"], "unknown BFCL category"),
     (["--n", "5", "--out", "x", "--backend", "mock", "--roles", "judge"], "unknown role"),
+    (["--n", "5", "--out", "x", "--near-miss-share", "-0.1"], "--near-miss-share must be in [0, 1]"),
+    (["--n", "5", "--out", "x", "--multi-call-share", "1.5"], "--multi-call-share must be in [0, 1)"),
 ])  # fmt: skip
 def test_bad_input_is_one_clear_line(tmp_path, monkeypatch, capsys, argv, message):
     monkeypatch.chdir(tmp_path)
