@@ -45,7 +45,10 @@ def phase_settings(out: Path, given: PhaseSettings, resume: bool, log: Callable[
     path = out / "phase_settings.json"
     if resume and path.exists():
         try:
-            saved = PhaseSettings(**json.loads(path.read_text()))
+            document = json.loads(path.read_text())
+            # Loops begun before the cap existed had none; keep them as they began.
+            document.setdefault("multi_call_share", None)
+            saved = PhaseSettings(**document)
         except (ValueError, TypeError) as exc:
             raise UsageError(f"{path}: unreadable phase settings ({exc})") from None
         if saved != given:
@@ -84,8 +87,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="knowledge-domain calculators and look-ups added to each round's tools (default 0)")
     p.add_argument("--near-miss-share", type=float, default=0.0,
                    help="share of 'no tool fits' samples offering tools of the request's own domain (default 0)")
-    p.add_argument("--multi-call-share", type=float, default=None, metavar="S",
-                   help="cap on the gap-weighted share of parallel and parallel_multiple data (default: no cap)")
+    p.add_argument("--multi-call-share", type=float, default=0.25, metavar="S",
+                   help="cap on the gap-weighted share of parallel and parallel_multiple data (default 0.25; 1: no cap)")
     p.set_defaults(run="harness.close_loop_cmd:run")
 
 
@@ -111,8 +114,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--formula-tools must be >= 0")
     if not 0.0 <= args.near_miss_share <= 1.0:
         raise UsageError("--near-miss-share must be in [0, 1]")
-    if args.multi_call_share is not None and not 0.0 <= args.multi_call_share < 1.0:
-        raise UsageError("--multi-call-share must be in [0, 1)")
+    if not 0.0 <= args.multi_call_share <= 1.0:
+        raise UsageError("--multi-call-share must be in [0, 1]")
     if args.resume and not args.out:
         raise UsageError("--resume needs --out LOOP_DIR")
     if args.train_config and not Path(args.train_config).is_file():

@@ -87,8 +87,8 @@ def _targets(args: argparse.Namespace) -> tuple[list[Any], list[str]]:
 
     if not 0.0 <= args.near_miss_share <= 1.0:
         raise UsageError("--near-miss-share must be in [0, 1]")
-    if args.multi_call_share is not None and not 0.0 <= args.multi_call_share < 1.0:
-        raise UsageError("--multi-call-share must be in [0, 1)")
+    if args.multi_call_share is not None and not 0.0 <= args.multi_call_share <= 1.0:
+        raise UsageError("--multi-call-share must be in [0, 1]")
     targets, notes = _weighted_targets(args)
     if args.multi_call_share is not None:
         targets = cap_multi_call(targets, args.multi_call_share)

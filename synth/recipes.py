@@ -251,7 +251,7 @@ def cap_multi_call(targets: Sequence[Target], share: float) -> list[Target]:
     """
     multi = sum(t.weight for t in targets if t.category.checker is Checker.PARALLEL)
     rest = sum(t.weight for t in targets) - multi
-    if not 0.0 <= share < 1.0 or rest <= 0 or multi <= share * (multi + rest):
+    if not 0.0 <= share <= 1.0 or rest <= 0 or multi <= share * (multi + rest):
         return list(targets)
     factor = share * rest / ((1.0 - share) * multi)
     return [replace(t, weight=t.weight * factor) if t.category.checker is Checker.PARALLEL else t for t in targets]

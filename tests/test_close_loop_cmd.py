@@ -1,6 +1,7 @@
 """`harness close-loop`: argument handling and the summary table (the controller is in test_loop.py)."""
 
 import io
+import json
 
 import pytest
 from rich.console import Console
@@ -34,7 +35,7 @@ def test_parse_duration_rejects_nonsense():
         (["close-loop", "--train-config", "/no/train.toml"], "no such file"),
         (["close-loop", "--near-miss-share", "1.5"], "--near-miss-share must be in [0, 1]"),
         (["close-loop", "--formula-tools", "-1"], "--formula-tools must be >= 0"),
-        (["close-loop", "--multi-call-share", "1"], "--multi-call-share must be in [0, 1)"),
+        (["close-loop", "--multi-call-share", "1.5"], "--multi-call-share must be in [0, 1]"),
     ],
 )
 def test_bad_input_is_one_line(argv, message, capsys):
@@ -66,6 +67,10 @@ def test_resume_keeps_the_settings_the_loop_began_with(tmp_path):
     assert phase_settings(tmp_path, began, False, said.append) == began
     assert phase_settings(tmp_path, PhaseSettings(), True, said.append) == began  # flags left off
     assert len(said) == 1 and "settings the loop began with" in said[0]
+    # A loop begun before the multi-call cap existed resumes without one.
+    (tmp_path / "phase_settings.json").write_text(json.dumps({"formula_tools": 400}))
+    assert phase_settings(tmp_path, PhaseSettings(), True, said.append).multi_call_share is None
+    assert PhaseSettings().multi_call_share == 0.25
     (tmp_path / "phase_settings.json").write_text("{\"no_such_setting\": 1}")
     with pytest.raises(UsageError, match="unreadable phase settings"):
         phase_settings(tmp_path, began, True, said.append)

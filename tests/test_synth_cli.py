@@ -87,7 +87,7 @@ def test_data_mix_flags_reach_the_targets(tmp_path):
     (["--n", "5", "--out", "x", "--categories", "bogus"], "unknown BFCL category"),
     (["--n", "5", "--out", "x", "--backend", "mock", "--roles", "judge"], "unknown role"),
     (["--n", "5", "--out", "x", "--near-miss-share", "-0.1"], "--near-miss-share must be in [0, 1]"),
-    (["--n", "5", "--out", "x", "--multi-call-share", "1.5"], "--multi-call-share must be in [0, 1)"),
+    (["--n", "5", "--out", "x", "--multi-call-share", "1.5"], "--multi-call-share must be in [0, 1]"),
 ])  # fmt: skip
 def test_bad_input_is_one_clear_line(tmp_path, monkeypatch, capsys, argv, message):
     monkeypatch.chdir(tmp_path)
