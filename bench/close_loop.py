@@ -150,7 +150,8 @@ def main() -> None:
         "synthetic data only. Figures are on the report split (BFCL entries never used for a decision or\n"
         "for training; a fixed random sample of at most 40 per category), checked by the official\n"
         "`bfcl evaluate --partial-eval` on the written result files. Targets (issue 9): Non-Live >= 45,\n"
-        "simple_python >= 75, irrelevance >= 75. Details of each run: bench/results/close_loop/report.md.\n\n"
+        "simple_python >= 75, irrelevance >= 75. Details of the latest run: bench/results/close_loop/report.md\n"
+        "(earlier runs: dated folders beside it).\n\n"
         "| date | machine | command | minutes | rounds (accepted) | Non-Live base -> best | simple_python | "
         "irrelevance | official checker |\n|---|---|---|---:|---|---|---:|---:|---|\n",
         record,
