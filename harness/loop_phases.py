@@ -21,9 +21,9 @@ class PhaseSettings:
     procedural_tools: int = 200  # fresh generated tools each round, so names are read, not memorized
     # Calculators and reference tools of the knowledge domains (physics, history, music, ...), in
     # Python naming habits; the catalog and procedural tools are business APIs only. Off by default:
-    # 400 a round ended lower on the CPU headline (report Non-Live 14.0 vs 15.8, irrelevance 85.0 vs
-    # 97.5; with near_miss_share 0.5 beside them 12.1 and 100.0; bench/results/close_loop.md), and the
-    # defaults are the headline run's.
+    # 400 a round ended below the CPU headline of the time (report Non-Live 14.0 vs 15.8, irrelevance
+    # 85.0 vs 97.5; with near_miss_share 0.5 beside them 12.1 and 100.0; bench/results/close_loop.md),
+    # and the defaults are the headline run's.
     formula_tools: int = 0
     near_miss_share: float = 0.0  # synth.recipes.Knobs.near_miss_share for every target
     # synth.recipes.cap_multi_call on the gap weights (None or 1: as the gaps say, about half of a

@@ -241,7 +241,8 @@ def cap_multi_call(targets: Sequence[Target], share: float) -> list[Target]:
     the targets' total weight, the others unchanged. Gap weights give parallel and parallel_multiple
     half of a Non-Live round by expected gain, but a model that cannot make one right call yet learns
     mostly "call again" from them (over-calling was 17 of 40 simple_python and 21 of 40 multiple
-    failures on a CPU loop's report split), so a cap puts single calls first.
+    failures on a CPU loop's report split, bench/results/close_loop/2026-11-26-near-miss/report.md),
+    so a cap puts single calls first.
 
     >>> ts = uniform_targets([Category.SIMPLE_PYTHON, Category.PARALLEL, Category.PARALLEL_MULTIPLE])
     >>> [round(t.weight, 3) for t in cap_multi_call(ts, 0.25)]
