@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable
 
 from bfcl_adapter.categories import parse_categories
 
-from .errors import UsageError
+from .errors import UsageError, require_share
 
 if TYPE_CHECKING:
     from .loop_phases import PhaseSettings
@@ -112,10 +112,8 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--{flag.replace('_', '-')} must be positive")
     if args.formula_tools < 0:
         raise UsageError("--formula-tools must be >= 0")
-    if not 0.0 <= args.near_miss_share <= 1.0:
-        raise UsageError("--near-miss-share must be in [0, 1]")
-    if not 0.0 <= args.multi_call_share <= 1.0:
-        raise UsageError("--multi-call-share must be in [0, 1]")
+    require_share("--near-miss-share", args.near_miss_share)
+    require_share("--multi-call-share", args.multi_call_share)
     if args.resume and not args.out:
         raise UsageError("--resume needs --out LOOP_DIR")
     if args.train_config and not Path(args.train_config).is_file():

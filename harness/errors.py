@@ -5,6 +5,12 @@ class UsageError(ValueError):
     """Bad input from the user: a path, an option, a file's content."""
 
 
+def require_share(flag: str, value: float | None) -> None:
+    """A share option (None when not given) must lie in [0, 1]."""
+    if value is not None and not 0.0 <= value <= 1.0:
+        raise UsageError(f"{flag} must be in [0, 1]")
+
+
 def user_errors() -> tuple[type[BaseException], ...]:
     """Every exception type that means bad input (imported lazily: these modules are light)."""
     from bfcl_adapter.categories import UnknownCategoryError

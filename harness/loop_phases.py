@@ -66,7 +66,7 @@ class RealPhases:
     # --- synth --------------------------------------------------------------------------------
     def synthesize(self, gaps_from: Path, out: Path, n: int, seed: int, replay: Mapping[str, float]) -> Path:
         from synth.generate import SynthConfig, run
-        from synth.recipes import Target, cap_multi_call, knobs_for, read_gaps
+        from synth.recipes import Target, cap_multi_call, knobs_for, read_gaps, with_near_miss
         from synth.specs import generate_formula_tools, generate_tools, load_catalog
 
         targets, notes = read_gaps(gaps_from / "gaps.json")
@@ -86,8 +86,7 @@ class RealPhases:
                     targets = [replace(t, weight=t.weight + weight) if t is target else t for t in targets]
                 else:
                     targets.append(Target(Category(name), weight, knobs_for(Category(name))))
-        if self.settings.near_miss_share:
-            targets = [replace(t, knobs=replace(t.knobs, near_miss_share=self.settings.near_miss_share)) for t in targets]
+        targets = with_near_miss(targets, self.settings.near_miss_share)
         tools = load_catalog() + generate_tools(self.settings.procedural_tools, seed=seed)
         if self.settings.formula_tools:
             tools += generate_formula_tools(self.settings.formula_tools, seed=seed)

@@ -14,11 +14,10 @@ import json
 import platform
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import UsageError
+from .errors import UsageError, require_share
 
 ROLES = ("user", "assistant", "server")
 
@@ -83,18 +82,14 @@ class BackendGenerator:
 
 def _targets(args: argparse.Namespace) -> tuple[list[Any], list[str]]:
     """The weighted categories, with the data-mix flags applied (the same knobs as close-loop's)."""
-    from synth.recipes import cap_multi_call
+    from synth.recipes import cap_multi_call, with_near_miss
 
-    if not 0.0 <= args.near_miss_share <= 1.0:
-        raise UsageError("--near-miss-share must be in [0, 1]")
-    if args.multi_call_share is not None and not 0.0 <= args.multi_call_share <= 1.0:
-        raise UsageError("--multi-call-share must be in [0, 1]")
+    require_share("--near-miss-share", args.near_miss_share)
+    require_share("--multi-call-share", args.multi_call_share)
     targets, notes = _weighted_targets(args)
     if args.multi_call_share is not None:
         targets = cap_multi_call(targets, args.multi_call_share)
-    if args.near_miss_share:
-        targets = [replace(t, knobs=replace(t.knobs, near_miss_share=args.near_miss_share)) for t in targets]
-    return targets, notes
+    return with_near_miss(targets, args.near_miss_share), notes
 
 
 def _weighted_targets(args: argparse.Namespace) -> tuple[list[Any], list[str]]:

@@ -117,9 +117,10 @@ def loop_html(pages: LoopPages) -> str:
                  table(REPORT_HEADER, report_rows(pages), REPORT_ALIGN,
                        "BFCL entries never used for any decision or training"),
                  f'<div class="chart" id="category-bars">{category_bars_svg(pages.best, pages.base)}</div>']  # fmt: skip
-        if failure_rows(pages):
+        failures = failure_rows(pages)
+        if failures:
             body += ["<h3>What the best model still gets wrong (report split)</h3>",
-                     table(FAILURE_HEADER, failure_rows(pages), FAILURE_ALIGN)]
+                     table(FAILURE_HEADER, failures, FAILURE_ALIGN)]
     if len(pages.probe) >= 2:
         curves = round_curves_svg(pages.probe, labels=pages.probe_labels, headline="Non-Live")
         body += ["<h2>Per round (probe split)</h2>", f'<div class="chart" id="round-curves">{curves}</div>']

@@ -258,6 +258,13 @@ def cap_multi_call(targets: Sequence[Target], share: float) -> list[Target]:
     return [replace(t, weight=t.weight * factor) if t.category.checker is Checker.PARALLEL else t for t in targets]
 
 
+
+def with_near_miss(targets: Sequence[Target], share: float) -> list[Target]:
+    """Every target's knobs with ``Knobs.near_miss_share`` set (unchanged at 0, the default)."""
+    if not share:
+        return list(targets)
+    return [replace(t, knobs=replace(t.knobs, near_miss_share=share)) for t in targets]
+
 # --- tool pool -----------------------------------------------------------------------------------
 
 _CHECKABLE_TYPES = {"string", "integer", "number", "boolean", "array", "object"}
