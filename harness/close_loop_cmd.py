@@ -74,7 +74,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="LOOP_DIR", help="loop directory (default runs/loop-<time>)")
     p.add_argument("--resume", action="store_true")
     p.add_argument("--backend", default="transformers", help="generation backend for evaluation")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="seed of data synthesis, training and the split (default 0)")
+    p.add_argument("--split-seed", type=int, metavar="N",
+                   help="seed of the probe/report split alone (default: --seed); fix it to repeat a loop on the same cases")
     p.add_argument("--probe-fraction", type=float, default=0.2, help="share of BFCL used for decisions (<= 0.3)")
     p.add_argument("--probe-per-category", type=int, default=15, help="cap on probe cases per category (default 15)")
     p.add_argument("--report-per-category", type=int, default=40,
@@ -147,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
         ids = {c: [e.id for e in load_entries(c)] for c in categories}
         loop = CloseLoop(out, phases, ids, log=log, on_update=show)
         config = LoopConfig(
-            categories=categories, rounds=args.rounds, budget_s=budget, seed=args.seed,
+            categories=categories, rounds=args.rounds, budget_s=budget, seed=args.seed, split_seed=args.split_seed,
             probe_fraction=args.probe_fraction, probe_per_category=args.probe_per_category,
             report_per_category=args.report_per_category or None,
             samples_per_round=args.samples_per_round,

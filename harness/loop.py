@@ -70,6 +70,9 @@ class LoopConfig:
     rounds: int = 2
     budget_s: float = 2 * 3600
     seed: int = 0
+    # Seed of the probe/report split and of the per-category caps; None: `seed`. Fixing it while
+    # `seed` changes repeats a loop with other data and training randomness on the same BFCL cases.
+    split_seed: int | None = None
     probe_fraction: float = 0.2
     probe_per_category: int | None = 15  # cap on probe cases per category (CPU budget)
     report_per_category: int | None = None  # cap on report cases per category (None: all)
@@ -85,6 +88,10 @@ class LoopConfig:
     # A round starts only if at least this much training time fits the budget; None: a tenth of the
     # budget, at most 5 minutes (so a short budget on a fast machine still trains).
     min_train_s: float | None = None
+
+    @property
+    def split_rng_seed(self) -> int:
+        return self.seed if self.split_seed is None else self.split_seed
 
     @property
     def min_train(self) -> float:
@@ -278,7 +285,7 @@ class CloseLoop:
             raise UsageError("no BFCL ids to split")
         self.root.mkdir(parents=True, exist_ok=True)
         self.split = make_split(
-            {c: self.ids_by_category[c] for c in config.categories}, config.probe_fraction, config.seed
+            {c: self.ids_by_category[c] for c in config.categories}, config.probe_fraction, config.split_rng_seed
         )
         atomic_write_text(self.root / "split.json", json.dumps(self.split, indent=1) + "\n")
         self.state = LoopState(base_model=base_model, config=config, best_model=base_model)
@@ -290,7 +297,7 @@ class CloseLoop:
         config = self.state.config
         cap = config.probe_per_category if part == "probe" else config.report_per_category
         return {
-            c: capped(self.split[c.value][part], cap, config.seed, f"{part}:{c.value}")
+            c: capped(self.split[c.value][part], cap, config.split_rng_seed, f"{part}:{c.value}")
             for c in config.categories
         }
 

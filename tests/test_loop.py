@@ -102,6 +102,20 @@ def test_split_is_fixed_disjoint_and_bounded():
         make_split(IDS, 0.5, seed=7)
 
 
+def test_split_seed_fixes_the_split_while_the_loop_seed_changes(tmp_path):
+    def split_of(name, **config):
+        run_loop(tmp_path / name, RoundAwarePhases(GOOD), **config)
+        return json.loads((tmp_path / name / "loop" / "split.json").read_text())
+
+    first = split_of("a", seed=0)
+    assert first == split_of("b", seed=1, split_seed=0)
+    assert first != split_of("c", seed=1)
+    state = json.loads((tmp_path / "b" / "loop" / "state.json").read_text())
+    assert state["config"]["seed"] == 1 and state["config"]["split_seed"] == 0
+    old = {k: v for k, v in state["config"].items() if k != "split_seed"}  # a loop begun before the option
+    assert LoopConfig.from_json(old).split_rng_seed == 1
+
+
 def test_accepts_improving_rounds_and_reports_on_the_report_split(tmp_path):
     phases = RoundAwarePhases(GOOD)
     state = run_loop(tmp_path, phases)
