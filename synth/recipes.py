@@ -56,6 +56,7 @@ class Intent:
     source: dict[str, str] = field(default_factory=dict)  # param -> Java/JS source in the answer
     accept: dict[str, list[Any]] = field(default_factory=dict)  # param -> acceptable values (checker form)
     execute: tuple[str, dict[str, Any]] | None = None
+    variables: dict[str, Any] = field(default_factory=dict)  # Java/JS: variable named in the call -> its value
 
 
 @dataclass
@@ -90,6 +91,7 @@ class Plan:
     functions: list[dict[str, Any]] | None = None  # BFCL docs when not ToolSpec.to_bfcl_doc (Java/JS)
     initial_state: dict[str, Any] | None = None
     knobs: dict[str, Any] = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)  # Java/JS: what the variables named hold
 
 
 # --- knobs from gaps.json ------------------------------------------------------------------------
@@ -522,17 +524,53 @@ def _camel(name: str) -> str:
     return toks[0] + "".join(t.title() for t in toks[1:]) if toks else name
 
 
+def _is_reference(schema: dict[str, Any]) -> bool:
+    """An object or a list of objects: a Java/JS question names the variable that holds it
+    (BFCL's ``any`` parameters: ``connection=conn``), since a literal's body does not survive
+    BFCL's decoders (a Java HashMap's is dropped, JS object keys lose their quotes)."""
+    kind = schema.get("type")
+    return kind == "object" or (kind == "array" and (schema.get("items") or {}).get("type") == "object")
+
+
 def _java_js_ready(spec: ToolSpec) -> bool:
     if "." in spec.name:  # the Java/JS rename of a dotted name could not be traced back to its tool
         return False
     props = spec.parameters.get("properties") or {}
     for schema in props.values():
-        kind = schema.get("type")
-        if kind == "object":
-            return False  # a HashMap's body is dropped by BFCL's Java decoder; JS objects lose quotes
-        if kind == "array" and (schema.get("items") or {}).get("type") not in ("string", "integer", "number"):
+        if _is_reference(schema):
+            continue
+        if schema.get("type") == "object":
+            return False
+        if schema.get("type") == "array" and (schema.get("items") or {}).get("type") not in ("string", "integer", "number"):
             return False
     return bool(props)
+
+
+def _reference_params(spec: ToolSpec) -> list[str]:
+    return [p for p, schema in (spec.parameters.get("properties") or {}).items() if _is_reference(schema)]
+
+
+_VARIABLE_PREFIX = ("", "", "my", "current", "new", "user")
+_VARIABLE_SUFFIX = {"object": ("", "Obj", "Config", "Data", "Info"), "array": ("List", "Array", "Items", "")}
+_KEYWORDS = frozenset({"default", "class", "new", "function", "var", "let", "const", "this", "return", "switch",
+                       "case", "for", "while", "do", "if", "else", "import", "export", "package", "public",
+                       "private", "static", "void", "int", "long", "double", "float", "boolean", "char", "null",
+                       "true", "false", "try", "catch", "finally", "throw", "delete", "in", "of", "with"})  # fmt: skip
+
+
+def variable_name(param: str, schema: dict[str, Any], rng: random.Random) -> str:
+    """A camelCase variable that could hold this parameter's value in the user's code.
+
+    >>> variable_name("working_hours", {"type": "object"}, random.Random(3))
+    'workingHoursInfo'
+    >>> variable_name("legs", {"type": "array", "items": {"type": "object"}}, random.Random(1))
+    'legsList'
+    """
+    words = [rng.choice(_VARIABLE_PREFIX), *(tokens(param) or ["value"]),
+             rng.choice(_VARIABLE_SUFFIX["array" if schema.get("type") == "array" else "object"])]
+    words = [w for w in words if w]
+    name = words[0].lower() + "".join(w[:1].upper() + w[1:] for w in words[1:])
+    return name + "Value" if name in _KEYWORDS or not name.isidentifier() else name
 
 
 def _source(value: Any, kind: str, language: Language, rng: random.Random, items: str | None = None) -> tuple[str, Any]:
@@ -590,13 +628,15 @@ def to_language(spec: ToolSpec, intent_args: dict[str, Any], language: Language,
         name = "".join(t.title() for t in tokens(spec.domain)) + rng.choice(_JAVA_CLASS) + "." + name
     renamed_props: dict[str, Any] = {}
     doc_props: dict[str, Any] = {}
-    arguments, spoken, code, accept = {}, {}, {}, {}
+    arguments, spoken, code, accept, variables = {}, {}, {}, {}, {}
     mapping = {p: _camel(p) for p in props}
     for param, schema in props.items():
         new = mapping[param]
         renamed_props[new] = dict(schema)
         kind, items = schema.get("type"), (schema.get("items") or {}).get("type")
-        if param in intent_args:
+        if _is_reference(schema):
+            source, declared = variable_name(param, schema, rng), "any"
+        elif param in intent_args:
             source, declared = _source(intent_args[param], kind, language, rng, items)
         else:
             source, declared = _source(draw_value(rng, param, schema), kind, language, rng, items)
@@ -606,7 +646,11 @@ def to_language(spec: ToolSpec, intent_args: dict[str, Any], language: Language,
         if declared in ("integer", "long", "float", "double") and "default" in schema:
             doc["default"] = str(schema["default"])
         doc_props[new] = doc
-        if param in intent_args:
+        if param in intent_args and declared == "any":  # the variable's name, said and called bare
+            code[new], arguments[new], accept[new] = source, source, [source]
+            variables[source] = intent_args[param]
+            spoken[new] = rng.choice(("`{}`", "`{}`", "{}")).format(source)
+        elif param in intent_args:
             value = intent_args[param]
             code[new] = source
             spoken[new] = _natural(value, rng)
@@ -621,7 +665,7 @@ def to_language(spec: ToolSpec, intent_args: dict[str, Any], language: Language,
     renamed = replace(spec, name=name, parameters={"type": "object", "properties": renamed_props, "required": required})
     doc = {"name": name, "description": spec.description, "parameters": {"type": "dict", "properties": doc_props, "required": required}}
     intent = Intent(renamed, arguments, action=action_phrase(spec.description), spoken=spoken, source=code,
-                    accept=accept, execute=(spec.name, dict(intent_args)))  # fmt: skip
+                    accept=accept, execute=(spec.name, dict(intent_args)), variables=variables)  # fmt: skip
     return renamed, doc, intent
 
 
@@ -825,12 +869,26 @@ def _with_required(pool: ToolPool, rng: random.Random, knobs: Knobs) -> ToolSpec
     return pool.pick(rng, knobs, candidates) if candidates else None
 
 
+# Share of Java/JS samples whose call passes an object by its variable's name (``any`` parameters).
+# BFCL's Java questions do so more often than its JavaScript ones.
+REFERENCE_SHARE = {Language.JAVA: 0.5, Language.JAVASCRIPT: 0.3}
+
+
 def recipe_java_js(inp: RecipeInput) -> Plan:
-    """simple_java / simple_javascript: one call, values as Java/JS source strings."""
+    """simple_java / simple_javascript: one call, values as Java/JS source strings; a share of
+    calls pass an object held in a variable the request names."""
     language = inp.category.language
-    candidates = [t for t in inp.pool.checkable if _java_js_ready(t)]
-    spec = inp.pool.pick(inp.rng, inp.knobs, candidates)
-    args = _ground(spec, draw_arguments(spec, inp.rng, inp.knobs), inp)
+    ready = [t for t in inp.pool.checkable if _java_js_ready(t)]
+    with_reference = [t for t in ready if _reference_params(t)]
+    fixed: dict[str, Any] = {}
+    if with_reference and inp.rng.random() < REFERENCE_SHARE[language]:
+        spec = inp.pool.pick(inp.rng, inp.knobs, with_reference)
+        param = inp.rng.choice(_reference_params(spec))
+        # The server still runs the call on a real value: the one the variable holds.
+        fixed[param] = draw_value(inp.rng, param, spec.parameters["properties"][param])
+    else:
+        spec = inp.pool.pick(inp.rng, inp.knobs, [t for t in ready if not _reference_params(t)])
+    args = _ground(spec, draw_arguments(spec, inp.rng, inp.knobs, fixed=fixed), inp)
     for key, value in list(args.items()):
         if isinstance(value, str):
             args[key] = _source_safe(value, list_item=False)
@@ -838,7 +896,7 @@ def recipe_java_js(inp: RecipeInput) -> Plan:
             args[key] = [_source_safe(v, list_item=True) if isinstance(v, str) else v for v in value]
     renamed, doc, intent = to_language(spec, args, language, inp.rng)
     return Plan(inp.category, f"simple_{language.value}", [renamed], [TurnPlan("call", [intent])],
-                _style(inp), functions=[doc])  # fmt: skip
+                _style(inp), functions=[doc], variables=intent.variables)  # fmt: skip
 
 
 def _source_safe(text: str, list_item: bool) -> str:

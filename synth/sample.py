@@ -13,7 +13,8 @@ One JSON line per sample::
      "gold_calls": "<JSON text: one list of {name, arguments} per assistant message>",
      "holdout_functions": "<JSON text: {user turn index: [names]} (multi_turn_miss_func)>",
      "prompting": {"messages": [BFCL prompting-format messages], "completion": "..."},
-     "spec_sources": [...], "provenance": {..., "knobs": "<JSON text>"}}
+     "spec_sources": [...], "provenance": {..., "knobs": "<JSON text>",
+                                          "variables": "<JSON text>" (Java/JS calls naming variables)}}
 
 Why JSON text for ``arguments`` and the other heterogeneous fields: Arrow (``datasets``) infers
 one struct type per column, so ``{"city": ...}`` in one row and ``{"a": ..., "b": ...}`` in
@@ -146,6 +147,8 @@ def encode_sample(sample: dict[str, Any]) -> dict[str, Any]:
     out["messages"] = [_encode_message(m) for m in sample["messages"]]
     provenance = dict(sample["provenance"])
     provenance["knobs"] = _dumps(provenance.get("knobs", {}))
+    if "variables" in provenance:
+        provenance["variables"] = _dumps(provenance["variables"])
     out["provenance"] = provenance
     return out
 
@@ -183,8 +186,9 @@ def decode_row(row: dict[str, Any]) -> dict[str, Any]:
         out["prompting"] = prompting
     if isinstance(out.get("provenance"), dict):
         provenance = dict(out["provenance"])
-        if isinstance(provenance.get("knobs"), str):
-            provenance["knobs"] = json.loads(provenance["knobs"])
+        for key in ("knobs", "variables"):
+            if isinstance(provenance.get(key), str):
+                provenance[key] = json.loads(provenance[key])
         out["provenance"] = provenance
     return out
 

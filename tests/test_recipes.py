@@ -125,7 +125,7 @@ def test_java_and_javascript_values_are_source_strings(batches):
             (call,) = _first_step(sample)
             assert all(isinstance(v, str) for v in call["arguments"].values()), call
             types = {p["type"] for f in sample["functions"] for p in f["parameters"]["properties"].values()}
-            assert types <= {"String", "integer", "long", "float", "double", "boolean", "Boolean", "ArrayList", "Array", "array"}
+            assert types <= {"String", "integer", "long", "float", "double", "boolean", "Boolean", "ArrayList", "Array", "array", "any"}
             # FC-mode tools: BFCL turns every Java/JS parameter into a string
             for tool in sample["tools"]:
                 assert {p["type"] for p in tool["function"]["parameters"]["properties"].values()} == {"string"}

@@ -237,6 +237,18 @@ def test_starting_state_is_recorded_or_rebuilt_never_guessed(clean: list[dict[st
     assert initial_state(recorded, recorded.data["provenance"], checks.pool) == (state, None)
 
 
+def test_a_java_variable_replays_with_the_value_it_holds(clean: list[dict[str, Any]], checks: SampleChecks) -> None:
+    """A Java/JS call may name a variable (``changes=userChanges``): the provenance keeps what it
+    holds, so replay runs the tool on that value; without it the call cannot run."""
+    row = first(clean, "simple_java", lambda s: bool(s["provenance"].get("variables")))
+    sample = decode_row(copy.deepcopy(row))
+    (name,) = list(sample["provenance"]["variables"])[:1]
+    assert name in sample["gold_calls"][0][0]["arguments"].values() and name in sample["messages"][0]["content"]
+    assert f"={name}" in sample["prompting"]["completion"]  # said bare, not as a string literal
+    lost = edited(row, lambda s: s["provenance"].pop("variables"))
+    assert "execution.tool_error" in codes(checks, lost)
+
+
 # --- round trip -----------------------------------------------------------------------------------
 
 

@@ -111,6 +111,7 @@ class Replayer:
         if spec is None or step_index != 0 or not view.possible_answer or call_index >= len(view.possible_answer):
             return None
         answer = next(iter(view.possible_answer[call_index].values()), {})
+        variables = _variables(view)  # a variable the call names runs with the value it holds
         by_key = {name_key(p): p for p in (spec.parameters.get("properties") or {})}
         executed: dict[str, Any] = {}
         for param in arguments:
@@ -118,8 +119,19 @@ class Replayer:
             values = [v for v in answer.get(param, []) if v != ""]
             if original is None or not values:
                 return None
-            executed[original] = values[0]
+            value = values[0]
+            executed[original] = variables[value] if isinstance(value, str) and value in variables else value
         return spec, executed, False
+
+
+def _variables(view: SampleView) -> dict[str, Any]:
+    provenance = view.data.get("provenance") if isinstance(view.data.get("provenance"), dict) else {}
+    raw = provenance.get("variables") or {}
+    try:
+        data = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _call(server: ToolServer, spec: ToolSpec, arguments: dict[str, Any], session: str, initial: Any,
