@@ -151,6 +151,43 @@ def action_phrase(description: str) -> str:
     return "get the " + first[0].lower() + first[1:]
 
 
+_LOOK_UP = frozenset("get fetch retrieve calculate compute estimate find list return look determine".split())
+_ASKING = ("What is {thing}", "What's {thing}", "Tell me {thing}", "I'd like to know {thing}",
+           "Do you know {thing}")  # fmt: skip
+QUESTION_SHARE = 0.5  # look-up requests asked as questions, as BFCL's often are
+
+
+def question_form(action: str, rng: random.Random) -> str | None:
+    """A look-up action asked as a question, or None for actions that change something.
+
+    Abstention samples are asked as questions ("Why is the sky blue?") while requests for a call were
+    all imperative, so a model could learn "a question: refuse"; asking look-ups as questions breaks
+    that link.
+
+    >>> question_form("get the hourly outlook for a place", random.Random(1))
+    "What's the hourly outlook for a place"
+    >>> question_form("calculate the monthly payment of a loan", random.Random(2))
+    'What is the monthly payment of a loan'
+    >>> question_form("find hotels near a place", random.Random(2))
+    'What are the hotels near a place'
+    >>> question_form("cancel an order", random.Random(0)) is None
+    True
+    """
+    words = action.split()
+    if len(words) < 3 or words[0].lower() not in _LOOK_UP:
+        return None
+    rest = words[2:] if words[0].lower() == "look" and words[1] == "up" else words[1:]
+    if rest[0].lower() in _NOT_AFTER_VERB - {"the", "a", "an", "new"}:
+        return None  # "the all matches", "the it"
+    if rest[0].lower() not in ("the", "a", "an"):
+        rest = ["the", *rest]
+    thing = " ".join(rest)
+    template = rng.choice(_ASKING)
+    if template.startswith("What") and rest[1].endswith("s") and not rest[1].endswith("ss"):
+        template = "What are {thing}"
+    return template.format(thing=thing)
+
+
 def param_label(name: str, schema: dict[str, Any], rng: random.Random | None = None) -> str:
     """How the user names a parameter: its description when that is a short noun phrase
     (sometimes, when ``rng`` is given), else its name in words (unit suffix dropped)."""
@@ -353,6 +390,9 @@ class UserSimulator:
     def _sentence(self, intent: "Intent", pairs: list[str], style: "Style", rng: random.Random, first: bool) -> str:
         opener = rng.choice(_OPENERS) if first else ""
         action = intent.action or action_phrase(intent.tool.description)
+        asked = question_form(action, rng) if first and rng.random() < QUESTION_SHARE else None
+        if asked:
+            opener, action = "", asked
         body = f"{action} {self._join(pairs, rng)}".strip() if pairs else action
         if not opener:
             return body[0].upper() + body[1:] if first else body
@@ -361,7 +401,7 @@ class UserSimulator:
     def _assemble(self, parts: list[str], rng: random.Random) -> str:
         text = " ".join(p.strip() for p in parts)
         text = re.sub(r"\s+", " ", text).strip()
-        ends_question = text.split(" ", 1)[0] in ("Can", "Could", "Would", "Hey,", "Quick")
+        ends_question = text.split(" ", 1)[0] in ("Can", "Could", "Would", "Hey,", "Quick", "What", "What's", "Do")
         return text.rstrip(".") + ("?" if ends_question else rng.choice((".", ".", "!", "")))
 
     @staticmethod

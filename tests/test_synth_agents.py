@@ -59,6 +59,18 @@ def test_every_stated_value_appears_in_the_request():
         assert any(d in text for d in ("2025-06-13", "june 13, 2025", "friday", "in 2 days"))
 
 
+def test_look_ups_are_sometimes_asked_as_questions_with_every_value():
+    outlook = ToolSpec("hourly_outlook", "Get the hourly outlook for a place.",
+                       {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]})  # fmt: skip
+    user = UserSimulator()
+    texts = [user.request([Intent(outlook, {"city": "Oslo"})], Style(), random.Random(s)).text for s in range(40)]
+    asked = [t for t in texts if t.startswith(("What", "Tell me", "I'd like to know", "Do you know"))]
+    assert 5 <= len(asked) <= 35 and all("Oslo" in t for t in asked)
+    assert all(t.endswith("?") for t in asked if t.startswith(("What", "Do you")))
+    booked = [user.request([Intent(BOOK, dict(GOLD))], Style(), random.Random(s)).text for s in range(40)]
+    assert not any(t.startswith(("What", "Tell me", "I'd like to know", "Do you know")) for t in booked)  # not a look-up
+
+
 def test_relative_dates_come_with_today():
     user = UserSimulator()
     texts = [user.request([Intent(BOOK, dict(GOLD))], Style(indirect=True), random.Random(s)).text for s in range(30)]
