@@ -401,7 +401,8 @@ class UserSimulator:
     def _assemble(self, parts: list[str], rng: random.Random) -> str:
         text = " ".join(p.strip() for p in parts)
         text = re.sub(r"\s+", " ", text).strip()
-        ends_question = text.split(" ", 1)[0] in ("Can", "Could", "Would", "Hey,", "Quick", "What", "What's", "Do")
+        ends_question = text.split(" ", 1)[0] in ("Can", "Could", "Would", "Hey,", "Quick", "What", "What's")
+        ends_question |= text.startswith("Do you")
         return text.rstrip(".") + ("?" if ends_question else rng.choice((".", ".", "!", "")))
 
     @staticmethod

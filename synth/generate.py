@@ -172,7 +172,7 @@ def _provenance(plan: Any, roleplay: RolePlay, seed: int, index: int, attempt: i
         "style": {k: getattr(style, k) for k in ("messy", "verbose", "indirect", "number_words", "units")},
         "knobs": plan.knobs,
         # The values behind Java/JS variables the gold call names: what replaying it executes.
-        **({"variables": plan.variables} if getattr(plan, "variables", None) else {}),
+        **({"variables": plan.variables} if plan.variables else {}),
     }  # fmt: skip
 
 

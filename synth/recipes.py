@@ -539,8 +539,6 @@ def _java_js_ready(spec: ToolSpec) -> bool:
     for schema in props.values():
         if _is_reference(schema):
             continue
-        if schema.get("type") == "object":
-            return False
         if schema.get("type") == "array" and (schema.get("items") or {}).get("type") not in ("string", "integer", "number"):
             return False
     return bool(props)
