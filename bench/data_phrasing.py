@@ -55,7 +55,7 @@ def main() -> None:
 
     from bfcl_adapter.categories import Category
     from synth.generate import SynthConfig, run
-    from synth.recipes import Target, knobs_for
+    from synth.recipes import uniform_targets
     from synth.sample import load_samples
     from synth.specs import generate_tools, load_catalog
 
@@ -66,7 +66,7 @@ def main() -> None:
     for name in CATEGORIES:
         category = Category(name)
         with tempfile.TemporaryDirectory() as tmp:
-            run(SynthConfig(targets=[Target(category, 1.0, knobs_for(category))], n=args.n, seed=args.seed), tools, Path(tmp))
+            run(SynthConfig(targets=uniform_targets([category]), n=args.n, seed=args.seed), tools, Path(tmp))
             samples = load_samples(Path(tmp) / "samples.jsonl")
         asked, named = shares(samples)
         variable = f"{100 * named:.1f}%" if category.language.value != "python" else "-"

@@ -260,12 +260,12 @@ def cap_multi_call(targets: Sequence[Target], share: float) -> list[Target]:
     return [replace(t, weight=t.weight * factor) if t.category.checker is Checker.PARALLEL else t for t in targets]
 
 
-
 def with_near_miss(targets: Sequence[Target], share: float) -> list[Target]:
     """Every target's knobs with ``Knobs.near_miss_share`` set (unchanged at 0, the default)."""
     if not share:
         return list(targets)
     return [replace(t, knobs=replace(t.knobs, near_miss_share=share)) for t in targets]
+
 
 # --- tool pool -----------------------------------------------------------------------------------
 
@@ -876,8 +876,10 @@ def recipe_java_js(inp: RecipeInput) -> Plan:
     """simple_java / simple_javascript: one call, values as Java/JS source strings; a share of
     calls pass an object held in a variable the request names."""
     language = inp.category.language
-    ready = [t for t in inp.pool.checkable if _java_js_ready(t)]
-    with_reference = [t for t in ready if _reference_params(t)]
+    plain: list[ToolSpec] = []
+    with_reference: list[ToolSpec] = []
+    for tool in (t for t in inp.pool.checkable if _java_js_ready(t)):
+        (with_reference if _reference_params(tool) else plain).append(tool)
     fixed: dict[str, Any] = {}
     if with_reference and inp.rng.random() < REFERENCE_SHARE[language]:
         spec = inp.pool.pick(inp.rng, inp.knobs, with_reference)
@@ -885,7 +887,7 @@ def recipe_java_js(inp: RecipeInput) -> Plan:
         # The server still runs the call on a real value: the one the variable holds.
         fixed[param] = draw_value(inp.rng, param, spec.parameters["properties"][param])
     else:
-        spec = inp.pool.pick(inp.rng, inp.knobs, [t for t in ready if not _reference_params(t)])
+        spec = inp.pool.pick(inp.rng, inp.knobs, plain)
     args = _ground(spec, draw_arguments(spec, inp.rng, inp.knobs, fixed=fixed), inp)
     for key, value in list(args.items()):
         if isinstance(value, str):
