@@ -52,6 +52,8 @@ def main() -> None:
     parser.add_argument("--procedural", type=int, default=200, help="generated tools beside the catalog")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    if args.n <= 0 or args.procedural < 0:
+        parser.error("--n must be positive and --procedural >= 0")
 
     from bfcl_adapter.categories import Category
     from synth.generate import SynthConfig, run
