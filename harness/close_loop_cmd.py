@@ -126,11 +126,11 @@ def run(args: argparse.Namespace) -> int:
 
         resolve_model(model)  # a missing or non-model path fails here, before any work
     out = Path(args.out) if args.out else Path("runs") / f"loop-{time.strftime('%Y%m%d-%H%M%S')}"
-    start = time.monotonic()
+    start, spent_before, limit = time.monotonic(), 0.0, budget
 
     def log(message: str) -> None:
-        minutes = (time.monotonic() - start) / 60
-        console.print(f"[dim]{minutes:6.1f}/{budget / 60:.0f} min[/] {message}")
+        minutes = (spent_before + time.monotonic() - start) / 60
+        console.print(f"[dim]{minutes:6.1f}/{limit / 60:.0f} min[/] {message}")
 
     def show(state) -> None:  # after every evaluation and decision: scores so far, decisions and why
         from reports.loop_report import loop_table
@@ -156,6 +156,8 @@ def run(args: argparse.Namespace) -> int:
             min_train_s=min_train,
         )  # fmt: skip
         loop.start(model, config, args.resume)
+        # A resumed loop's clock goes on from the time its state recorded, under the budget it began with.
+        start, spent_before, limit = time.monotonic(), loop.state.elapsed_s, loop.state.config.budget_s
         phases.settings = phase_settings(out, settings, args.resume, log)
         state = loop.run()
 

@@ -277,7 +277,11 @@ class CloseLoop:
             if self.state.base_model != base_model:
                 raise UsageError(f"{self.root} is a loop over {self.state.base_model}, not {base_model}")
             self.split = json.loads((self.root / "split.json").read_text())
-            self.log(f"resuming loop in {self.root} (round {len(self.state.rounds) - 1})")
+            spent, budget = self.state.elapsed_s / 60, self.state.config.budget_s / 60
+            self.log(  # the budget is the one the loop began with, whatever this command line says
+                f"resuming loop in {self.root} (round {len(self.state.rounds) - 1}; "
+                f"{spent:.1f} of its {budget:.0f} min budget spent)"
+            )
             return
         if resume:
             raise UsageError(f"{self.root}: nothing to resume (no state.json)")

@@ -217,6 +217,18 @@ def test_resume_after_a_kill_at_any_phase_repeats_nothing(tmp_path, kill_at):
     assert [r.index for r in state.rounds] == [0, 1, 2]
 
 
+def test_a_resumed_loop_keeps_its_budget_and_says_how_much_is_spent(tmp_path):
+    ticks = iter(range(0, 10**6, 60))
+    phases = RoundAwarePhases(GOOD, kill_at=3)
+    with pytest.raises(Killed):
+        run_loop(tmp_path, phases, clock=lambda: next(ticks), budget_s=5400)
+    said: list[str] = []
+    loop = CloseLoop(tmp_path / "loop", RoundAwarePhases(GOOD), IDS, log=said.append)
+    loop.start("base", LoopConfig(categories=CATS, budget_s=60), resume=True)  # another --budget: ignored
+    assert loop.state.config.budget_s == 5400 and loop.state.elapsed_s > 0
+    assert f"{loop.state.elapsed_s / 60:.1f} of its 90 min budget spent" in said[0]
+
+
 def test_refuses_to_restart_or_resume_wrongly(tmp_path):
     run_loop(tmp_path, RoundAwarePhases(GOOD), rounds=1)
     with pytest.raises(UsageError, match="already holds a loop"):
