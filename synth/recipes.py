@@ -105,7 +105,10 @@ class Knobs:
     min_required_share: float = 0.75  # share of picks that apply min_required (1.0 once diagnosed)
     compact_parallel: float = 0.6  # parallel: one or two values vary, shared ones said once
     prefer_types: frozenset[str] = frozenset()
-    distractors: tuple[int, int] = (2, 4)
+    # BFCL v4's multiple entries offer 2-4 functions (mean 2.8) and its irrelevance entries one; an
+    # offered tool costs ~250 prompt tokens of every training row, so more than the exam shows only
+    # buys fewer training steps.
+    distractors: tuple[int, int] = (1, 3)
     same_domain_distractors: float = 0.3
     parallel_calls: tuple[int, int] = (2, 3)
     optional_share: float = 0.35
@@ -163,7 +166,7 @@ def knobs_for(category: Category, error_types: dict[str, int] | None = None,
     if "simple_function_checker:unexpected_param" in errors or "unexpected_parameter" in kinds:
         changes["optional_share"] = 0.15  # fewer stated optionals, more defaults the model must leave out
     if "simple_function_checker:wrong_func_name" in errors or "wrong_function_name" in kinds:
-        changes.update(distractors=(3, 5), same_domain_distractors=0.7)
+        changes.update(distractors=(2, 3), same_domain_distractors=0.7)
     if any(e.endswith(":wrong_count") for e in errors) or kinds & {"wrong_call_count", "no_matching_parallel_call"}:
         changes["parallel_calls"] = (2, 4)
     if "irrelevance_error:decoder_success" in errors or "called_when_should_abstain" in kinds:
@@ -728,7 +731,7 @@ def recipe_simple(inp: RecipeInput) -> Plan:
 
 
 def recipe_multiple(inp: RecipeInput) -> Plan:
-    """One call; the right tool sits among 2-5 distractors (same domain when names get confused)."""
+    """One call; the right tool sits among 1-3 distractors (same domain when names get confused)."""
     live = inp.category.group.value == "Live"
     spec = inp.pool.pick(inp.rng, inp.knobs)
     low, high = inp.knobs.distractors
@@ -841,7 +844,7 @@ def recipe_irrelevance(inp: RecipeInput) -> Plan:
         near = [t for t in pool.by_domain.get(wanted.domain, []) if _near_miss(t, wanted)]
         offered_pool = near or offered_pool
     offered = []
-    for _ in range(rng.randint(1, 4) if inp.category is Category.IRRELEVANCE else rng.randint(1, 5)):
+    for _ in range(rng.randint(1, 2) if inp.category is Category.IRRELEVANCE else rng.randint(1, 5)):
         if offered_pool:
             offered.append(offered_pool.pop(rng.randrange(len(offered_pool))))
     if rng.random() < inp.knobs.off_topic_share:

@@ -115,8 +115,10 @@ def test_parallel_samples_call_one_tool_several_times(category, batches):
 
 
 def test_multiple_offers_distractors(batches):
+    # As many tools as BFCL's multiple entries offer (2-4); irrelevance offers one or two (BFCL: one).
     for sample in batches[Category.MULTIPLE]:
-        assert 3 <= len(sample["tools"]) <= 6 and len(_first_step(sample)) == 1
+        assert 2 <= len(sample["tools"]) <= 4 and len(_first_step(sample)) == 1
+    assert {len(s["tools"]) for s in batches[Category.IRRELEVANCE]} <= {1, 2}
 
 
 def test_java_and_javascript_values_are_source_strings(batches):
