@@ -13,7 +13,12 @@ values; ``SFTSettings.trl_args`` overrides any of them (every ``SFTConfig`` fiel
 * small per-device batches with gradient accumulation, ``max_length`` 1024; rows longer than that
   are dropped, not truncated (a truncated completion teaches a call list that never closes);
 * a checkpoint every ``save_steps`` steps, the two newest kept; a killed run resumes from the
-  newest one.
+  newest one;
+* the prompt head that every row of a micro-batch shares (BFCL's system prompt up to its list of
+  functions, ~250 tokens of the ~600-1,300 of a row) runs through the model once per micro-batch, not
+  once per row; its keys and values are shared by the rows' own forwards and the gradient flows back
+  through them, so the loss and the gradients are those of the full forward
+  (``tests/test_rl_train.py``); ``shared_prefix = false`` turns it off.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ class SFTSettings:
     resume: bool = True  # continue from the newest checkpoint in the stage directory
     progress: bool = True  # Rich progress bar
     drop_overlong: bool = True  # drop rows longer than max_length instead of truncating them
+    shared_prefix: bool = True  # one forward of the prompt head the micro-batch's rows share
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str = "sft") -> "SFTSettings":
@@ -48,7 +54,7 @@ class SFTSettings:
         trl_args = data.pop("trl", {})
         if not isinstance(trl_args, dict):
             raise ConfigError(f"{where}.trl must be a table")
-        known = {"lora", "resume", "progress", "drop_overlong"}
+        known = {"lora", "resume", "progress", "drop_overlong", "shared_prefix"}
         for key, value in data.items():
             if key not in known:
                 raise ConfigError(f"{where}.{key} is not a setting (known: trl, {', '.join(sorted(known))})")
@@ -119,6 +125,73 @@ def _token_lengths(tokenizer: Any, records: list[dict[str, Any]]) -> list[int]:
     return lengths
 
 
+MIN_SHARED_PREFIX = 16  # tokens: below this the second forward costs more than it saves
+
+
+def shared_prefix_width(input_ids: Any, attention_mask: Any, labels: Any) -> int:
+    """Leading positions where every row has the same real token and no label (the prompt head that a
+    micro-batch's rows share); 0 when fewer than two rows or fewer than MIN_SHARED_PREFIX positions."""
+    import torch
+
+    if input_ids.size(0) < 2:
+        return 0
+    same = (input_ids == input_ids[:1]).all(0) & attention_mask.bool().all(0) & (labels == -100).all(0)
+    width = int(torch.cumprod(same.int(), 0).sum())
+    return width if width >= MIN_SHARED_PREFIX else 0
+
+
+def make_sft_trainer_class() -> type:
+    """``SFTTrainer`` whose forward runs the rows' shared prompt head once (built lazily: trl is imported here)."""
+    from trl import SFTTrainer
+
+    class CloseloopSFTTrainer(SFTTrainer):
+        def __init__(self, *args: Any, shared_prefix: bool = True, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            # Only the plain loss path (trl's fused head over one forward) is rewritten; anything that
+            # needs the full logits or splits sequences across processes keeps trl's own forward.
+            self.cl_shared_prefix = (
+                shared_prefix and self.accelerator.num_processes == 1 and not self.args.gradient_checkpointing
+                and self.compute_loss_func is None and self.label_smoother is None
+                and not self.aux_loss_enabled and not self.args.padding_free and not self.args.packing
+            )  # fmt: skip
+
+        def compute_loss(self, model: Any, inputs: Any, return_outputs: bool = False,
+                         num_items_in_batch: Any = None) -> Any:  # fmt: skip
+            width = 0
+            if self.cl_shared_prefix and self.model.training and not return_outputs \
+                    and set(inputs) <= {"input_ids", "attention_mask", "labels", "use_cache"}:  # fmt: skip
+                width = shared_prefix_width(inputs["input_ids"], inputs["attention_mask"], inputs["labels"])
+            if not width:
+                return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+            # trl's loss and metrics are sums over labelled positions: hand it a forward that scores the
+            # same positions with the shared head run once.
+            return super().compute_loss(_SharedHeadForward(model, width), inputs, return_outputs, num_items_in_batch)
+
+    return CloseloopSFTTrainer
+
+
+class _SharedHeadForward:
+    """Calls like the model: the first ``width - 1`` tokens (the same in every row) go through it once,
+    the rest of every row attends to their keys and values, repeated per row; the gradient flows
+    through the repeat. Only positions after the head carry labels, so the fused head's outputs (sums
+    over labelled positions) are the full forward's."""
+
+    def __init__(self, model: Any, width: int) -> None:
+        self.model, self.width = model, width
+
+    def __call__(self, *, input_ids: Any, attention_mask: Any, labels: Any, **kwargs: Any) -> Any:
+        from transformers import DynamicCache
+
+        head, rows = self.width - 1, input_ids.size(0)
+        cache = DynamicCache(config=getattr(self.model, "config", None))
+        self.model(input_ids=input_ids[:1, :head], attention_mask=attention_mask[:1, :head],
+                   past_key_values=cache, use_cache=True, logits_to_keep=1)  # fmt: skip
+        cache.batch_repeat_interleave(rows)
+        kwargs.pop("use_cache", None)
+        return self.model(input_ids=input_ids[:, head:], attention_mask=attention_mask,
+                          past_key_values=cache, labels=labels[:, head:], **kwargs)  # fmt: skip
+
+
 @dataclass
 class StageResult:
     stage: str
@@ -148,7 +221,6 @@ def run_sft(model_dir: Path, data: TrainData, stage_dir: Path, settings: SFTSett
         return StageResult("sft", done, stage.get("steps", 0), stage.get("seconds", 0.0), info.get("metrics", {}), info)
 
     import datasets
-    from trl import SFTTrainer
 
     from .callbacks import MetricsJsonl, RichProgress, quiet_default_callbacks
 
@@ -170,8 +242,9 @@ def run_sft(model_dir: Path, data: TrainData, stage_dir: Path, settings: SFTSett
     hooks: list[Any] = [metrics, *callbacks]
     if settings.progress:
         hooks.append(RichProgress("sft", metrics, console))
-    trainer = SFTTrainer(model=model, args=config, train_dataset=dataset, processing_class=tokenizer,
-                         peft_config=lora_config(settings.lora), callbacks=hooks)  # fmt: skip
+    trainer = make_sft_trainer_class()(model=model, args=config, train_dataset=dataset, processing_class=tokenizer,
+                                       peft_config=lora_config(settings.lora), callbacks=hooks,
+                                       shared_prefix=settings.shared_prefix)  # fmt: skip
     if settings.progress:
         quiet_default_callbacks(trainer)
     resume = last_checkpoint(stage_dir) if settings.resume else None
@@ -193,7 +266,7 @@ def run_sft(model_dir: Path, data: TrainData, stage_dir: Path, settings: SFTSett
         "base_model": str(model_dir),
         "stage": {"name": "sft", "steps": trainer.state.global_step, "seconds": round(seconds, 1),
                   "resumed_from": str(resume) if resume else None, "rows": len(records),
-                  "dropped_overlong": dropped, "lora": settings.lora,
+                  "dropped_overlong": dropped, "lora": settings.lora, "shared_prefix": trainer.cl_shared_prefix,
                   "trl_config": _config_summary(config)},  # fmt: skip
         "data": (provenance or {}).get("data", data.provenance()),
         "metrics": summary,

@@ -159,6 +159,58 @@ def test_shared_prompt_loss_matches_trl(tiny) -> None:
         torch.testing.assert_close(g0[name], g1[name], rtol=1e-3, atol=1e-5, msg=name)
 
 
+def test_shared_prefix_sft_loss_matches_trl(tiny, monkeypatch) -> None:
+    """The SFT forward that runs the rows' shared prompt head once gives trl's loss, metrics and gradients."""
+    import datasets
+
+    import rl.sft
+
+    heads: list[int] = []
+    shared_call = rl.sft._SharedHeadForward.__call__
+    monkeypatch.setattr(rl.sft._SharedHeadForward, "__call__",
+                        lambda self, **kw: heads.append(self.width) or shared_call(self, **kw))  # fmt: skip
+
+    from rl.common import load_model, load_tokenizer
+    from rl.data import sft_records
+    from rl.sft import SFTSettings, make_sft_trainer_class, sft_config, shared_prefix_width
+
+    tokenizer, model = load_tokenizer(tiny), load_model(tiny, bf16=False)  # exactness is checked in fp32
+    import tempfile
+
+    config = sft_config(SFTSettings(trl_args={**SFT_ARGS, "per_device_train_batch_size": 3, "bf16": False}),
+                        Path(tempfile.mkdtemp()), max_steps=1)  # fmt: skip
+    dataset = datasets.Dataset.from_list(sft_records(make_rows(3, seed=2)))
+    trainer = make_sft_trainer_class()(model=model, args=config, train_dataset=dataset, processing_class=tokenizer)
+    assert trainer.cl_shared_prefix
+    batch = trainer._prepare_inputs(next(iter(trainer.get_train_dataloader())))
+    width = shared_prefix_width(batch["input_ids"], batch["attention_mask"], batch["labels"])
+    assert width > 100 and batch["input_ids"].size(1) > width  # BFCL's system prompt head
+    model = trainer.model
+    model.train()
+    results = []
+    for shared in (False, True):
+        trainer.cl_shared_prefix = shared
+        trainer._metrics["train"].clear()
+        model.zero_grad()
+        loss = trainer.compute_loss(model, dict(batch))
+        loss.backward()
+        grads = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+        metrics = {k: v[-1] for k, v in trainer._metrics["train"].items() if k != "num_tokens"}
+        results.append((loss.detach(), metrics, grads))
+    (l0, m0, g0), (l1, m1, g1) = results
+    assert heads == [width]  # the second pass took the shared head
+    torch.testing.assert_close(l0, l1, rtol=1e-4, atol=1e-6)
+    assert m0.keys() == m1.keys() and {"entropy", "mean_token_accuracy"} <= m0.keys()
+    for key in m0:
+        assert m0[key] == pytest.approx(m1[key], rel=1e-4, abs=1e-6), key
+    assert g0.keys() == g1.keys() and g0
+    for name in g0:
+        torch.testing.assert_close(g0[name], g1[name], rtol=1e-3, atol=1e-5, msg=name)
+    # One row, or rows without a common head: trl's own forward.
+    one = {k: v[:1] for k, v in batch.items()}
+    assert shared_prefix_width(one["input_ids"], one["attention_mask"], one["labels"]) == 0
+
+
 # --- SFT and GRPO stages ------------------------------------------------------------------------
 
 
