@@ -6,6 +6,11 @@ import json
 import os
 import platform
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Iterable, Iterator
 
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -54,3 +59,44 @@ def run_harness(argv: list[str], max_minutes: float | None = None) -> float:
     except subprocess.TimeoutExpired:
         print(f"stopped after {max_minutes} min; rerun the same command to resume", flush=True)
     return time.perf_counter() - began
+
+
+def synth_bench_args(doc: str) -> argparse.Namespace:
+    """The command line of the per-category data benches: --n, --seed, --procedural, --no-write."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="samples per category")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--procedural", type=int, default=200, help="generated tools beside the catalog")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    if args.n <= 0 or args.procedural < 0:
+        parser.error("--n must be positive and --procedural >= 0")
+    return args
+
+
+def synthesized(categories: Iterable[str], args: argparse.Namespace) -> Iterator[tuple[str, list[dict]]]:
+    """(category, samples): ``args.n`` samples of each category, synthesized as the loop does (the
+    catalog and ``args.procedural`` generated tools, seed ``args.seed``)."""
+    import tempfile
+
+    from bfcl_adapter.categories import Category
+    from synth.generate import SynthConfig, run
+    from synth.recipes import uniform_targets
+    from synth.sample import load_samples
+    from synth.specs import generate_tools, load_catalog
+
+    tools = load_catalog() + generate_tools(args.procedural, seed=args.seed)
+    for name in categories:
+        with tempfile.TemporaryDirectory() as tmp:
+            run(SynthConfig(targets=uniform_targets([Category(name)]), n=args.n, seed=args.seed), tools, Path(tmp))
+            yield name, load_samples(Path(tmp) / "samples.jsonl")
+
+
+def commit() -> str:
+    """The short commit of this checkout (the results tables' commit column)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()

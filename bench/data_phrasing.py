@@ -13,17 +13,14 @@ commit. Run at two commits to compare recipes:
 
 from __future__ import annotations
 
-import argparse
 import re
-import subprocess
 import sys
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from _common import append_result, machine  # noqa: E402
+from _common import append_result, commit, machine, synth_bench_args, synthesized  # noqa: E402
 
 CATEGORIES = ("simple_python", "simple_java", "simple_javascript", "multiple", "parallel", "irrelevance")
 QUESTION = re.compile(r"\s*(what|what's|who|which|when|where|how|why|is|are|do|does|tell me|i'd like to know)\b", re.I)
@@ -46,34 +43,16 @@ def shares(samples: list[dict]) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=200, help="samples per category")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--procedural", type=int, default=200, help="generated tools beside the catalog")
-    parser.add_argument("--no-write", action="store_true")
-    args = parser.parse_args()
-    if args.n <= 0 or args.procedural < 0:
-        parser.error("--n must be positive and --procedural >= 0")
-
+    args = synth_bench_args(__doc__)
     from bfcl_adapter.categories import Category
-    from synth.generate import SynthConfig, run
-    from synth.recipes import uniform_targets
-    from synth.sample import load_samples
-    from synth.specs import generate_tools, load_catalog
 
-    tools = load_catalog() + generate_tools(args.procedural, seed=args.seed)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     command = f"bench/data_phrasing.py --n {args.n} --seed {args.seed} --procedural {args.procedural}"
     rows = []
-    for name in CATEGORIES:
-        category = Category(name)
-        with tempfile.TemporaryDirectory() as tmp:
-            run(SynthConfig(targets=uniform_targets([category]), n=args.n, seed=args.seed), tools, Path(tmp))
-            samples = load_samples(Path(tmp) / "samples.jsonl")
+    for name, samples in synthesized(CATEGORIES, args):
         asked, named = shares(samples)
-        variable = f"{100 * named:.1f}%" if category.language.value != "python" else "-"
+        variable = f"{100 * named:.1f}%" if Category(name).language.value != "python" else "-"
         print(f"{name:18} {len(samples):4}  asked as a question {100 * asked:5.1f}%  names a variable {variable}")
-        rows.append(f"| {datetime.now(timezone.utc):%Y-%m-%d} | {machine()} | {commit} | `{command}` | {name} | "
+        rows.append(f"| {datetime.now(timezone.utc):%Y-%m-%d} | {machine()} | {commit()} | `{command}` | {name} | "
                     f"{len(samples)} | {100 * asked:.1f}% | {variable} |\n")  # fmt: skip
     if not args.no_write:
         print("recorded:", append_result("data_phrasing", "".join(rows), HEADER))

@@ -13,17 +13,14 @@ the loop does) and appends a row per category to bench/results/data_tokens.md wi
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import subprocess
 import sys
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from _common import append_result, machine  # noqa: E402
+from _common import append_result, commit, machine, synth_bench_args, synthesized  # noqa: E402
 
 CATEGORIES = ("simple_python", "simple_java", "simple_javascript", "multiple", "parallel", "parallel_multiple",
               "irrelevance")  # fmt: skip
@@ -54,34 +51,17 @@ def tokens(tokenizer, messages: list[dict], completion: str | None = None) -> in
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=200, help="samples per category")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--procedural", type=int, default=200, help="generated tools beside the catalog")
-    parser.add_argument("--no-write", action="store_true")
-    args = parser.parse_args()
-    if args.n <= 0 or args.procedural < 0:
-        parser.error("--n must be positive and --procedural >= 0")
-
+    args = synth_bench_args(__doc__)
     from bfcl_adapter import Category, load_entries
     from bfcl_adapter.prompts import prompting_messages
     from harness.backends.models import materialize_hf_checkpoint, resolve_model
     from rl.common import load_tokenizer
-    from synth.generate import SynthConfig, run
-    from synth.recipes import uniform_targets
-    from synth.sample import load_samples
-    from synth.specs import generate_tools, load_catalog
 
     tokenizer = load_tokenizer(materialize_hf_checkpoint(resolve_model("default").path))
-    tools = load_catalog() + generate_tools(args.procedural, seed=args.seed)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     command = f"bench/data_tokens.py --n {args.n} --seed {args.seed} --procedural {args.procedural}"
     rows = []
-    for name in CATEGORIES:
+    for name, samples in synthesized(CATEGORIES, args):
         category = Category(name)
-        with tempfile.TemporaryDirectory() as tmp:
-            run(SynthConfig(targets=uniform_targets([category]), n=args.n, seed=args.seed), tools, Path(tmp))
-            samples = load_samples(Path(tmp) / "samples.jsonl")
         offered = spread([len(s["tools"]) for s in samples])
         bfcl = spread([len(e.functions) for e in load_entries(category)])
         prompt = statistics.mean(tokens(tokenizer, s["prompting"]["messages"]) for s in samples)
@@ -91,7 +71,7 @@ def main() -> None:
         mean, p90 = statistics.mean(row), row[int(0.9 * (len(row) - 1))]
         print(f"{name:18} {len(samples):4}  tools {offered:12} BFCL {bfcl:12} prompt {prompt:5.0f} BFCL {exam:5.0f}"
               f"  row {mean:5.0f} p90 {p90}")  # fmt: skip
-        rows.append(f"| {datetime.now(timezone.utc):%Y-%m-%d} | {machine()} | {commit} | `{command}` | {name} | "
+        rows.append(f"| {datetime.now(timezone.utc):%Y-%m-%d} | {machine()} | {commit()} | `{command}` | {name} | "
                     f"{len(samples)} | {offered} | {bfcl} | {prompt:.0f} | {exam:.0f} | {mean:.0f} | {p90} |\n")  # fmt: skip
     if not args.no_write:
         print("recorded:", append_result("data_tokens", "".join(rows), HEADER))
