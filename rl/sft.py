@@ -10,7 +10,7 @@ values; ``SFTSettings.trl_args`` overrides any of them (every ``SFTConfig`` fiel
   with SDPA on CPU, padding-free packing turns into one long sequence with a block mask, whose
   attention costs more than the little padding that length grouping leaves; on a GPU with
   FlashAttention set ``packing = true`` (it implies padding-free) in ``[sft.trl]``;
-* small per-device batches with gradient accumulation, ``max_length`` 1024; rows longer than that
+* small per-device batches with gradient accumulation, ``max_length`` 2048; rows longer than that
   are dropped, not truncated (a truncated completion teaches a call list that never closes);
 * a checkpoint every ``save_steps`` steps, the two newest kept; a killed run resumes from the
   newest one;
