@@ -62,11 +62,11 @@ def main() -> None:
     rows = []
     for name, samples in synthesized(CATEGORIES, args):
         category = Category(name)
+        entries = load_entries(category)
         offered = spread([len(s["tools"]) for s in samples])
-        bfcl = spread([len(e.functions) for e in load_entries(category)])
+        bfcl = spread([len(e.functions) for e in entries])
         prompt = statistics.mean(tokens(tokenizer, s["prompting"]["messages"]) for s in samples)
-        exam = statistics.mean(tokens(tokenizer, prompting_messages(e.turns[0], e.functions, category))
-                               for e in load_entries(category))  # fmt: skip
+        exam = statistics.mean(tokens(tokenizer, prompting_messages(e.turns[0], e.functions, category)) for e in entries)
         row = sorted(tokens(tokenizer, s["prompting"]["messages"], s["prompting"]["completion"]) for s in samples)
         mean, p90 = statistics.mean(row), row[int(0.9 * (len(row) - 1))]
         print(f"{name:18} {len(samples):4}  tools {offered:12} BFCL {bfcl:12} prompt {prompt:5.0f} BFCL {exam:5.0f}"

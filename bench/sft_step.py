@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from _common import append_result, machine  # noqa: E402
+from _common import append_result, commit, machine  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 HEADER = """# bench/sft_step: seconds per SFT step, with and without the shared prompt head
@@ -126,12 +126,11 @@ def main() -> None:
     print(f"speed-up {speedup:.2f}x")
     if args.no_write:
         return
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     command = "bench/sft_step.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    record = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "commit": commit,
+    record = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "commit": commit(),
               "command": command.strip(), "batch": args.batch, "tokens_per_step": tokens,
               "plain_seconds_per_step": results["plain"], "shared_seconds_per_step": results["shared"]}  # fmt: skip
-    row = (f"| {record['date']} | {machine()} | {commit} | `{command.strip()}` | {batch[0]} x {batch[1]} | {tokens:.0f} | "
+    row = (f"| {record['date']} | {machine()} | {record['commit']} | `{command.strip()}` | {batch[0]} x {batch[1]} | {tokens:.0f} | "
            f"{results['plain']:.2f} | {results['shared']:.2f} | {speedup:.2f}x |\n")  # fmt: skip
     print("recorded:", append_result("sft_step", row, HEADER, record))
 
