@@ -83,7 +83,9 @@ def train(args: argparse.Namespace) -> None:
         except Exception as exc:  # one broken recipe must not cost the others their device time
             row = {"recipe": name, "error": repr(exc)}
         else:
-            row = {"recipe": name, "changes": RECIPES[name], "seed": args.seed, "steps": args.steps, "rows": 4 * args.steps,
+            samples = sum(1 for _ in (folder / "verify" / "train.jsonl").open())
+            row = {"recipe": name, "work": args.work.name, "changes": RECIPES[name], "seed": args.seed,
+                   "samples": samples, "steps": args.steps, "rows": 4 * args.steps,
                    "objective": round(objective(summary.accuracy), 4), "train_seconds": round(trained, 1),
                    "eval_seconds": round(time.monotonic() - began - trained, 1),
                    "cases": {c.value: len(v) for c, v in ids.items()},
