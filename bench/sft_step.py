@@ -2,10 +2,10 @@
 
 On a CPU the loop's SFT runs to a deadline, so seconds per step decide how many steps a round gets.
 Both runs train the embedded model (or ``--model``) on the same rows, in one process, one after the
-other, with ``rl.sft``'s defaults (4 rows a step as 2 x 2 micro-batches) and the same seed, so they
+other, with ``rl.sft``'s defaults (4 rows a step, one micro-batch) and the same seed, so they
 see the same batches: ``plain`` is trl's forward, one row at a time through the whole prompt;
 ``shared`` runs the prompt head the micro-batch's rows share (BFCL's system prompt up to its list of
-functions) once (``rl.sft.shared_prefix_width``). ``--batch 4x1`` times 4-row micro-batches instead
+functions) once (``rl.sft.shared_prefix_width``). ``--batch 2x2`` times two 2-row micro-batches instead
 (the same rows per step and the same gradient: the loss is normalized over the step's tokens).
 
 The rows: ``--data DIR`` (a verified folder with train.jsonl, e.g. a loop round's ``verify``), or by
@@ -13,7 +13,7 @@ default ``harness synth --categories non_live --n 96 --specs catalog --specs pro
 ``harness verify --profile ci`` into a temporary folder. Each run does ``--warmup`` untimed steps,
 then ``--steps`` timed ones.
 
-Run: ``.venv/bin/python bench/sft_step.py [--steps 8] [--batch 2x2]``; appends a row to
+Run: ``.venv/bin/python bench/sft_step.py [--steps 8] [--batch 4x1]``; appends a row to
 bench/results/sft_step.md (raw record: sft_step.jsonl).
 """
 
@@ -95,7 +95,7 @@ def main() -> None:
     parser.add_argument("--data", help="verified folder with train.jsonl (default: synthesize and verify 96 rows)")
     parser.add_argument("--steps", type=int, default=8, help="timed steps per run")
     parser.add_argument("--warmup", type=int, default=1, help="untimed steps first")
-    parser.add_argument("--batch", default="2x2", help="ROWSxACCUMULATION: micro-batch rows x micro-batches a step")
+    parser.add_argument("--batch", default="4x1", help="ROWSxACCUMULATION: micro-batch rows x micro-batches a step")
     parser.add_argument("--no-write", action="store_true", help="print, do not append to bench/results")
     args = parser.parse_args()
     try:
