@@ -16,7 +16,7 @@ STEPS=${STEPS:-188}
 MORE=${MORE:-564}
 for run in "w800 $STEPS" "w800long $MORE" "w3200 $MORE"; do
     set -- $run
-    timeout "${RECIPE_TIMEOUT:-240}" python3 bench/gpu/data_recipe.py train --work "/tmp/recipes/$1" --out "$OUT" \
+    timeout "${RECIPE_TIMEOUT:-300}" python3 bench/gpu/data_recipe.py train --work "/tmp/recipes/$1" --out "$OUT" \
         --recipes default --steps "$2" >> "$OUT/recipe.log" 2>&1
     echo "$1 $2 steps rc=$? after ${SECONDS} s" | tee -a "$OUT/machine.txt"
 done
