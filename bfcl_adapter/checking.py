@@ -106,12 +106,12 @@ def check_calls(
         return _check_parallel(functions, calls, possible_answer, language)
     if checker is Checker.MULTIPLE:
         if len(calls) != len(possible_answer):
-            return Verdict.fail("multiple_function_checker:wrong_count", "wrong number of calls")
+            return Verdict.wrong_count("multiple_function_checker:wrong_count", len(calls), len(possible_answer))
         expected = possible_answer[0]
         doc = _find_doc(functions, next(iter(expected)))
         return _check_one(doc, calls[0], expected, language)
     if len(calls) != 1:
-        return Verdict.fail("simple_function_checker:wrong_count", "wrong number of calls")
+        return Verdict.wrong_count("simple_function_checker:wrong_count", len(calls), 1)
     return _check_one(functions[0], calls[0], possible_answer[0], language)
 
 
@@ -125,7 +125,7 @@ def _check_parallel(
     functions: list[dict[str, Any]], calls: Sequence[Call], answers: list[Any], language: Language
 ) -> Verdict:
     if len(calls) != len(answers):
-        return Verdict.fail("parallel_function_checker_no_order:wrong_count", "wrong number of calls")
+        return Verdict.wrong_count("parallel_function_checker_no_order:wrong_count", len(calls), len(answers))
     matched: set[int] = set()
     for answer_index, expected in enumerate(answers):
         doc = _find_doc(functions, next(iter(expected)))

@@ -20,12 +20,15 @@ class CaseVerdict:
     verdict: Verdict
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        line: dict[str, Any] = {
             "id": self.id,
             "category": self.category.value,
             "valid": self.verdict.valid,
             "error_type": self.verdict.error_type,
         }
+        if self.verdict.calls is not None:
+            line["calls"] = {"given": self.verdict.calls[0], "expected": self.verdict.calls[1]}
+        return line
 
 
 def score_records(

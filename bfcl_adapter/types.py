@@ -42,6 +42,9 @@ class Verdict:
     valid: bool
     error_type: str | None = None
     errors: tuple[str, ...] = ()
+    # (given, expected) when the number of calls is wrong: BFCL's one error type for too few and
+    # too many, which a diagnosis tells apart (the model stops early, or repeats itself).
+    calls: tuple[int, int] | None = None
 
     @classmethod
     def ok(cls) -> "Verdict":
@@ -50,3 +53,13 @@ class Verdict:
     @classmethod
     def fail(cls, error_type: str, *errors: str) -> "Verdict":
         return cls(False, error_type, tuple(errors))
+
+    @classmethod
+    def wrong_count(cls, error_type: str, given: int, expected: int) -> "Verdict":
+        """A ``*:wrong_count`` failure that keeps both counts.
+
+        >>> Verdict.wrong_count("simple_function_checker:wrong_count", 2, 1).errors
+        ('wrong number of calls: 2 given, 1 expected',)
+        """
+        message = f"wrong number of calls: {given} given, {expected} expected"
+        return cls(False, error_type, (message,), (given, expected))

@@ -6,7 +6,8 @@ Layout (schema version 1)::
       run.json                 model identity, mode, selection, versions, timings
       result/<model>/<group>/BFCL_v4_<category>_result.json   BFCL layout, appended per batch
       score/<model>/<group>/BFCL_v4_<category>_score.json     BFCL layout
-      verdicts.jsonl           one line per case: id, category, valid, error_type
+      verdicts.jsonl           one line per case: id, category, valid, error_type (+ calls: given,
+                               expected, when the number of calls is wrong)
       scores.json              per-category and aggregate accuracy
 
 Result lines are appended a whole batch at a time and fsynced, so a kill loses at most the batch

@@ -141,6 +141,9 @@ _KIND_TYPES = {"wrong_type": {"integer", "number", "boolean"}, "wrong_number_val
                "wrong_list_value": {"array"}, "wrong_dict_value": {"object"}, "wrong_string_value": {"string"}}  # fmt: skip
 
 
+_CALL_COUNT_KINDS = frozenset({"wrong_call_count", "too_few_calls", "too_many_calls", "no_matching_parallel_call"})
+
+
 def knobs_for(category: Category, error_types: dict[str, int] | None = None,
               emphasize: Sequence[str] = ()) -> Knobs:  # fmt: skip
     """Turn a category's error profile into generation knobs (unknown types are ignored)."""
@@ -167,7 +170,7 @@ def knobs_for(category: Category, error_types: dict[str, int] | None = None,
         changes["optional_share"] = 0.15  # fewer stated optionals, more defaults the model must leave out
     if "simple_function_checker:wrong_func_name" in errors or "wrong_function_name" in kinds:
         changes.update(distractors=(2, 3), same_domain_distractors=0.7)
-    if any(e.endswith(":wrong_count") for e in errors) or kinds & {"wrong_call_count", "no_matching_parallel_call"}:
+    if any(e.endswith(":wrong_count") for e in errors) or kinds & _CALL_COUNT_KINDS:
         changes["parallel_calls"] = (2, 4)
     if "irrelevance_error:decoder_success" in errors or "called_when_should_abstain" in kinds:
         changes.update(abstain_missing_share=0.45, off_topic_share=0.2)

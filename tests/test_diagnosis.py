@@ -200,6 +200,46 @@ def test_error_kind_mapping(error_type, raw, kind):
     assert error_kind(error_type, raw) is kind
 
 
+@pytest.mark.parametrize(
+    "calls, kind", [((1, 3), K.TOO_FEW_CALLS), ((5, 2), K.TOO_MANY_CALLS), (None, K.WRONG_CALL_COUNT)]
+)
+def test_a_wrong_call_count_says_too_few_or_too_many_when_the_counts_are_known(calls, kind):
+    assert error_kind("parallel_function_checker_no_order:wrong_count", "", calls=calls) is kind
+
+
+def test_the_checker_records_both_counts_of_a_wrong_call_count_in_the_verdict_line():
+    from bfcl_adapter.checking import score_case
+    from bfcl_adapter.data import load_entries
+    from bfcl_adapter.scorer import CaseVerdict
+
+    entry = next(e for e in load_entries(C.PARALLEL) if len(e.possible_answer) == 2)
+    name = next(iter(entry.possible_answer[0]))
+    for given in (1, 3):
+        output = "[" + ", ".join(f"{name}()" for _ in range(given)) + "]"
+        verdict = score_case(C.PARALLEL, output, entry.functions, entry.possible_answer)
+        assert verdict.error_type == "parallel_function_checker_no_order:wrong_count"
+        assert verdict.calls == (given, 2)
+        line = CaseVerdict(entry.id, C.PARALLEL, verdict).to_json()
+        assert line["calls"] == {"given": given, "expected": 2}
+    prose = score_case(C.PARALLEL, "no idea", entry.functions, entry.possible_answer)
+    assert prose.calls is None and "calls" not in CaseVerdict(entry.id, C.PARALLEL, prose).to_json()
+
+
+def test_a_run_with_recorded_counts_splits_its_wrong_call_counts(tmp_path):
+    run = tmp_path / "round0"
+    shutil.copytree(RUNS / "round0", run)
+    lines = [json.loads(line) for line in (run / "verdicts.jsonl").read_text().splitlines()]
+    for line in lines:
+        if line["id"] == "parallel_0":
+            line["calls"] = {"given": 1, "expected": 2}
+        if line["id"] == "parallel_multiple_3":
+            line["calls"] = {"given": "x"}  # unreadable counts: the kind stays unsplit
+    (run / "verdicts.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    diagnosis = diagnose(read_run(run), entries={})
+    assert K.TOO_FEW_CALLS in diagnosis.categories[C.PARALLEL].kinds
+    assert K.WRONG_CALL_COUNT in diagnosis.categories[C.PARALLEL_MULTIPLE].kinds
+
+
 def test_a_passing_case_has_no_kind():
     assert error_kind(None, "[f()]") is None
 

@@ -239,11 +239,3 @@ def test_refuses_to_restart_or_resume_wrongly(tmp_path):
 
 def test_objective_weights_categories_by_bfcl_share():
     assert objective({Category.SIMPLE_PYTHON: 1.0, Category.IRRELEVANCE: 0.0}) < 0.5
-
-
-def test_doctests():
-    import doctest
-
-    import harness.loop
-
-    assert doctest.testmod(harness.loop).failed == 0

@@ -119,7 +119,7 @@ def _diagnosis_json(d: CategoryDiagnosis) -> dict[str, Any]:
 
 
 def _kind(case: CaseRecord, info: RunInfo) -> ErrorKind | None:
-    return error_kind(case.error_type, case.raw, case.output_tokens, info.max_new_tokens)
+    return error_kind(case.error_type, case.raw, case.output_tokens, info.max_new_tokens, case.calls)
 
 
 def _ranked(counter: Counter, order: list) -> dict:

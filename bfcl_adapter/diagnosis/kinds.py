@@ -32,7 +32,9 @@ class ErrorKind(str, enum.Enum):
     WRONG_NUMBER_VALUE = "wrong_number_value"
     WRONG_LIST_VALUE = "wrong_list_value"
     WRONG_DICT_VALUE = "wrong_dict_value"
-    WRONG_CALL_COUNT = "wrong_call_count"
+    TOO_FEW_CALLS = "too_few_calls"
+    TOO_MANY_CALLS = "too_many_calls"
+    WRONG_CALL_COUNT = "wrong_call_count"  # counts not recorded (verdicts written before they were)
     NO_MATCHING_PARALLEL_CALL = "no_matching_parallel_call"
     DECODE_TRUNCATED = "decode_failure_truncated"
     DECODE_MALFORMED = "decode_failure_malformed"
@@ -58,6 +60,8 @@ _LABELS: dict[ErrorKind, str] = {
     ErrorKind.WRONG_NUMBER_VALUE: "wrong value: number/other",
     ErrorKind.WRONG_LIST_VALUE: "wrong value: list",
     ErrorKind.WRONG_DICT_VALUE: "wrong value: dict",
+    ErrorKind.TOO_FEW_CALLS: "too few calls",
+    ErrorKind.TOO_MANY_CALLS: "too many calls",
     ErrorKind.WRONG_CALL_COUNT: "wrong call count",
     ErrorKind.NO_MATCHING_PARALLEL_CALL: "parallel call matches no answer",
     ErrorKind.DECODE_TRUNCATED: "decode failure: truncated",
@@ -149,8 +153,17 @@ def error_kind(
     raw: Any = None,
     output_tokens: int | None = None,
     max_tokens: int | None = None,
+    calls: tuple[int, int] | None = None,
 ) -> ErrorKind | None:
-    """The readable kind of a failed case (None for a passing case)."""
+    """The readable kind of a failed case (None for a passing case).
+
+    ``calls`` is (given, expected) for a wrong call count: it tells too few from too many.
+
+    >>> error_kind("parallel_function_checker_no_order:wrong_count", calls=(1, 3)).label
+    'too few calls'
+    >>> error_kind("parallel_function_checker_no_order:wrong_count").label
+    'wrong call count'
+    """
     if error_type is None:
         return None
     if error_type.startswith("ast_decoder:"):
@@ -158,4 +171,7 @@ def error_kind(
         if sub in ("empty", "prose"):
             return ErrorKind.ABSTAINED_WHEN_SHOULD_CALL
         return ErrorKind.DECODE_TRUNCATED if sub == "truncated" else ErrorKind.DECODE_MALFORMED
-    return _BY_ERROR_TYPE.get(error_type, ErrorKind.OTHER)
+    kind = _BY_ERROR_TYPE.get(error_type, ErrorKind.OTHER)
+    if kind is ErrorKind.WRONG_CALL_COUNT and calls is not None and calls[0] != calls[1]:
+        return ErrorKind.TOO_FEW_CALLS if calls[0] < calls[1] else ErrorKind.TOO_MANY_CALLS
+    return kind

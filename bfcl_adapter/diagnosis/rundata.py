@@ -4,7 +4,8 @@ Read-only on purpose: ``harness`` writes run directories, while ``reports`` (whi
 ``harness``) and the diagnosis both need to read them, so the reader lives on floor 1. Layout::
 
     run.json        {"schema_version", "model": {...}, "mode", "decode_mode", "config", ...}
-    verdicts.jsonl  {"id", "category", "valid", "error_type"} per case
+    verdicts.jsonl  {"id", "category", "valid", "error_type"} per case (+ "calls": {"given",
+                    "expected"} for a wrong call count)
     result/<model>/<group>/BFCL_v4_<category>_result.json
                     {"id", "result", "output_token_count", ...} per case
 """
@@ -57,6 +58,7 @@ class CaseRecord:
     error_type: str | None
     raw: Any = None  # the result file's "result"; None if the line is missing
     output_tokens: int | None = None
+    calls: tuple[int, int] | None = None  # (given, expected) of a wrong call count, when recorded
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,16 @@ def _result_files(root: Path, info: RunInfo, categories: set[Category]) -> dict[
     return find_result_files(result_root)
 
 
+def _call_counts(value: Any) -> tuple[int, int] | None:
+    """A verdict line's ``calls`` ({"given", "expected"}; absent before it was recorded)."""
+    if not isinstance(value, dict):
+        return None
+    given, expected = value.get("given"), value.get("expected")
+    if isinstance(given, int) and isinstance(expected, int):
+        return given, expected
+    return None
+
+
 def read_run(root: Path | str) -> RunData:
     """Verdicts joined with raw outputs. A run must have been scored (``verdicts.jsonl``)."""
     root = Path(root)
@@ -168,7 +180,7 @@ def read_run(root: Path | str) -> RunData:
         cases.append(
             CaseRecord(
                 case_id, category, valid, v.get("error_type"), row.get("result"),
-                tokens if isinstance(tokens, int) else None,
+                tokens if isinstance(tokens, int) else None, _call_counts(v.get("calls")),
             )
         )  # fmt: skip
     return RunData(info, tuple(cases))
