@@ -819,7 +819,9 @@ def recipe_parallel_multiple(inp: RecipeInput) -> Plan:
             extra = Intent(spec, _ground(spec, draw_arguments(spec, inp.rng, inp.knobs, optional_share=0.0), inp))
             if extra.arguments != intents[0].arguments:
                 intents.insert(1, extra)
-    others = inp.pool.distractors(inp.rng, chosen[0], inp.rng.randint(0, 2), 0.3, exclude=[t.name for t in chosen])
+    # At most 4 tools in all, as BFCL's parallel_multiple entries offer (2-4, bench/results/data_tokens.md).
+    spare = inp.rng.randint(0, max(0, min(2, 4 - len(chosen))))
+    others = inp.pool.distractors(inp.rng, chosen[0], spare, 0.3, exclude=[t.name for t in chosen])
     live = inp.category.group.value == "Live"
     return Plan(inp.category, "parallel_multiple", _offer(chosen, others, inp.rng),
                 [TurnPlan("call", intents)], _style(inp, live))  # fmt: skip

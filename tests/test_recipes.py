@@ -119,6 +119,9 @@ def test_multiple_offers_distractors(batches):
     for sample in batches[Category.MULTIPLE]:
         assert 2 <= len(sample["tools"]) <= 4 and len(_first_step(sample)) == 1
     assert {len(s["tools"]) for s in batches[Category.IRRELEVANCE]} <= {1, 2}
+    # parallel_multiple: BFCL's entries offer 2-4 functions; the called tools count among them.
+    for category in (Category.PARALLEL_MULTIPLE, Category.LIVE_PARALLEL_MULTIPLE):
+        assert {len(s["tools"]) for s in batches[category]} <= {2, 3, 4}
 
 
 def test_java_and_javascript_values_are_source_strings(batches):
