@@ -94,6 +94,16 @@ def synthesized(categories: Iterable[str], args: argparse.Namespace) -> Iterator
             yield name, load_samples(Path(tmp) / "samples.jsonl")
 
 
+def hf_model_dir(name: str) -> Path:
+    """An HF checkpoint folder to train: ``default`` (or empty) is the embedded SmolLM2, re-materialized
+    from its GGUF once (trl refuses GGUF-quantized models); anything else is taken as a folder."""
+    if name in ("", "default"):
+        from harness.backends.models import default_model_path, materialize_hf_checkpoint
+
+        return materialize_hf_checkpoint(default_model_path())
+    return Path(name)
+
+
 def commit() -> str:
     """The short commit of this checkout (the results tables' commit column)."""
     import subprocess

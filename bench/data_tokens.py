@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from _common import append_result, commit, machine, synth_bench_args, synthesized  # noqa: E402
+from _common import append_result, commit, hf_model_dir, machine, synth_bench_args, synthesized  # noqa: E402
 
 CATEGORIES = ("simple_python", "simple_java", "simple_javascript", "multiple", "parallel", "parallel_multiple",
               "irrelevance")  # fmt: skip
@@ -54,10 +54,9 @@ def main() -> None:
     args = synth_bench_args(__doc__)
     from bfcl_adapter import Category, load_entries
     from bfcl_adapter.prompts import prompting_messages
-    from harness.backends.models import materialize_hf_checkpoint, resolve_model
     from rl.common import load_tokenizer
 
-    tokenizer = load_tokenizer(materialize_hf_checkpoint(resolve_model("default").path))
+    tokenizer = load_tokenizer(hf_model_dir("default"))
     command = f"bench/data_tokens.py --n {args.n} --seed {args.seed} --procedural {args.procedural}"
     rows = []
     for name, samples in synthesized(CATEGORIES, args):

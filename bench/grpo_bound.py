@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from _common import append_result, machine  # noqa: E402  (bench/ is on sys.path when run as a script)
+from _common import append_result, hf_model_dir, machine  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 
 @dataclass(frozen=True)
@@ -120,12 +120,7 @@ def main() -> None:
     import torch
     from transformers import AutoConfig
 
-    if args.model in ("", "default"):
-        from harness.backends.models import default_model_path, materialize_hf_checkpoint
-
-        model_dir = materialize_hf_checkpoint(default_model_path())
-    else:
-        model_dir = Path(args.model)
+    model_dir = hf_model_dir(args.model)
     dims = Dims.of(AutoConfig.from_pretrained(model_dir))
     lengths = prompt_lengths(model_dir, 8)
     shape = Shape(prompts=8, group=4, prompt_tokens=sum(lengths) / len(lengths), completion_tokens=args.completion_tokens)

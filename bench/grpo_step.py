@@ -38,16 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from _common import append_result  # noqa: E402  (bench/ is sys.path[1] when run as a script)
+from _common import append_result, hf_model_dir  # noqa: E402  (bench/ is sys.path[1] when run as a script)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-
-def resolve_model(name: str) -> Path:
-    if name in ("", "default"):
-        from harness.backends.models import default_model_path, materialize_hf_checkpoint
-
-        return materialize_hf_checkpoint(default_model_path())
-    return Path(name)
 
 
 class StepTimer:
@@ -170,7 +162,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print, do not append to bench/results")
     args = parser.parse_args()
 
-    model_dir = resolve_model(args.model)
+    model_dir = hf_model_dir(args.model)
     if args.data:
         from rl.data import load_train_data
 

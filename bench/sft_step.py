@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from _common import append_result, commit, machine  # noqa: E402
+from _common import append_result, commit, hf_model_dir, machine  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 HEADER = """# bench/sft_step: seconds per SFT step, with and without the shared prompt head
@@ -108,12 +108,7 @@ def main() -> None:
     if args.data and not (Path(args.data) / "train.jsonl").is_file():
         parser.error(f"{args.data}: no train.jsonl there")
 
-    if args.model == "default":
-        from harness.backends.models import default_model_path, materialize_hf_checkpoint
-
-        model_dir = materialize_hf_checkpoint(default_model_path())
-    else:
-        model_dir = Path(args.model)
+    model_dir = hf_model_dir(args.model)
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(args.data) if args.data else build_data(Path(tmp))
         results = {}

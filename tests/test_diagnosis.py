@@ -214,13 +214,13 @@ def test_the_checker_records_both_counts_of_a_wrong_call_count_in_the_verdict_li
 
     entry = next(e for e in load_entries(C.PARALLEL) if len(e.possible_answer) == 2)
     name = next(iter(entry.possible_answer[0]))
-    for given in (1, 3):
-        output = "[" + ", ".join(f"{name}()" for _ in range(given)) + "]"
+    for count in (1, 3):
+        output = "[" + ", ".join(f"{name}()" for _ in range(count)) + "]"
         verdict = score_case(C.PARALLEL, output, entry.functions, entry.possible_answer)
         assert verdict.error_type == "parallel_function_checker_no_order:wrong_count"
-        assert verdict.calls == (given, 2)
+        assert verdict.calls == (count, 2)
         line = CaseVerdict(entry.id, C.PARALLEL, verdict).to_json()
-        assert line["calls"] == {"given": given, "expected": 2}
+        assert line["calls"] == {"given": count, "expected": 2}
     prose = score_case(C.PARALLEL, "no idea", entry.functions, entry.possible_answer)
     assert prose.calls is None and "calls" not in CaseVerdict(entry.id, C.PARALLEL, prose).to_json()
 
