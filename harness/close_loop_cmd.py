@@ -81,7 +81,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--probe-per-category", type=int, default=15, help="cap on probe cases per category (default 15)")
     p.add_argument("--report-per-category", type=int, default=40,
                    help="cap on report-split cases per category, a fixed random sample (default 40; 0: all)")  # fmt: skip
-    p.add_argument("--samples-per-round", type=int, default=800)
+    p.add_argument("--samples-per-round", type=int, default=1200,
+                   help="samples synthesized per round; SFT trains one epoch or to its deadline (default 1200)")
     p.add_argument("--max-new-tokens", type=int, default=128)
     p.add_argument("--train-config", metavar="TOML", help="training settings (see configs/train.toml)")
     p.add_argument("--train-max-steps", type=int, help="cap on optimizer steps per stage")

@@ -76,7 +76,11 @@ class LoopConfig:
     probe_fraction: float = 0.2
     probe_per_category: int | None = 15  # cap on probe cases per category (CPU budget)
     report_per_category: int | None = None  # cap on report cases per category (None: all)
-    samples_per_round: int = 800
+    # Synthesized per round (before verification). A CPU round's SFT trains one epoch or to its
+    # deadline: at 11.3 s a step (4 rows) round 1 finished its epoch of 797 rows in 38 of its 43
+    # minutes (bench/results/close_loop.md, 2026-11-27 run with 4-row micro-batches), and synthesis
+    # and verification take seconds, so a round is given more rows than it can train.
+    samples_per_round: int = 1200
     replay_share: float = 0.3  # share of the call data drawn from categories fixed earlier
     # Share of every round's data that teaches abstention (the irrelevance categories), whatever the
     # gaps say: learning to call erodes refusing. At 30% a CPU-sized SFT round (320 rows) took the probe's

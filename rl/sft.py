@@ -69,8 +69,8 @@ def default_sft_args(device: str) -> dict[str, Any]:
     """Our starting point for ``SFTConfig`` (before ``trl_args``)."""
     cpu = device == "cpu"
     return {
-        # CPU: 4 rows a step at a constant rate: a CPU round sees ~320 rows before its deadline; on those
-        # rows 4 a step kept irrelevance where 16 lost it, and a constant rate did as well as a cosine run
+        # CPU: 4 rows a step at a constant rate: a CPU round saw ~320 rows before its deadline when this
+        # was measured (~800 now); on those rows 4 a step kept irrelevance where 16 lost it, and a constant rate did as well as a cosine run
         # to its end, which a deadline would cut short half-decayed (bench/results/sft_recipe.md). One
         # micro-batch of 4 rather than 2 x 2: the same gradient, and the shared prompt head runs once for
         # 4 rows (18.7 against 20.6 s a step, bench/results/sft_step.md).
