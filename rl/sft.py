@@ -69,11 +69,11 @@ def default_sft_args(device: str) -> dict[str, Any]:
     """Our starting point for ``SFTConfig`` (before ``trl_args``)."""
     cpu = device == "cpu"
     return {
-        # CPU: 4 rows a step at a constant rate: a CPU round saw ~320 rows before its deadline when this
-        # was measured (~800 now); on those rows 4 a step kept irrelevance where 16 lost it, and a constant rate did as well as a cosine run
-        # to its end, which a deadline would cut short half-decayed (bench/results/sft_recipe.md). One
-        # micro-batch of 4 rather than 2 x 2: the same gradient, and the shared prompt head runs once for
-        # 4 rows (18.7 against 20.6 s a step, bench/results/sft_step.md).
+        # CPU: 4 rows a step at a constant rate: on the ~320 rows a CPU round then trained before its
+        # deadline (~800 now), 4 a step kept irrelevance where 16 lost it, and a constant rate did as well
+        # as a cosine run to its end, which a deadline would cut short half-decayed
+        # (bench/results/sft_recipe.md). One micro-batch of 4 rather than 2 x 2: the same gradient, and
+        # the shared prompt head runs once for 4 rows (18.7 against 20.6 s a step, sft_step.md).
         "per_device_train_batch_size": 4 if cpu else 16,
         "gradient_accumulation_steps": 1,
         "learning_rate": 1e-4 if cpu else 5e-5,
