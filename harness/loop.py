@@ -217,6 +217,13 @@ def objective(accuracy: Mapping[Category, float]) -> float:
     return sum(accuracy[c] * w for c, w in weights.items()) / total
 
 
+def objective_gain(before: Mapping[Category, float], after: Mapping[Category, float]) -> float:
+    """How much the probe objective rose; a tie is 0.0 exactly, though cases traded between categories
+    sum to a float a few ulps apart (a round once counted 5.6e-17 as a gain and was accepted)."""
+    gain = objective(after) - objective(before)
+    return 0.0 if abs(gain) < 1e-9 else gain
+
+
 def regressions(
     before: EvalSummary, after: EvalSummary, categories: list[Category], alpha: float
 ) -> list[tuple[Category, float, float]]:
@@ -469,7 +476,7 @@ class CloseLoop:
         state, config = self.state, self.state.config
         best = state.rounds[state.best_round]
         before, after = self._summary_of(best), self._summary_of(r)
-        gain = objective(after.accuracy) - objective(before.accuracy)
+        gain = objective_gain(before.accuracy, after.accuracy)
         dropped = regressions(before, after, config.categories, config.significance)
         accepted = gain > config.min_gain and not dropped
         if accepted:

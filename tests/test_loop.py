@@ -7,7 +7,7 @@ import pytest
 
 from bfcl_adapter import Category
 from harness.errors import UsageError
-from harness.loop import CloseLoop, EvalSummary, LoopConfig, make_split, objective
+from harness.loop import CloseLoop, EvalSummary, LoopConfig, make_split, objective, objective_gain
 
 CATS = [Category.SIMPLE_PYTHON, Category.IRRELEVANCE]
 IDS = {c: [f"{c.value}_{i}" for i in range(50)] for c in CATS}
@@ -163,6 +163,18 @@ def test_rejects_when_objective_does_not_improve(tmp_path):
     state = run_loop(tmp_path, RoundAwarePhases(flat))
     assert state.best_model == "base" and state.final["best"] == state.final["base"]
     assert "did not improve" in state.rounds[1].decision["reason"]
+
+
+def test_a_tie_in_the_objective_is_no_gain_whatever_the_float_rounding():
+    # A real pair of probe rounds (15 cases a category): one simple_python and two irrelevance cases
+    # lost, one Java and four multiple cases won. The same objective, summed a few ulps apart.
+    c = Category
+    before = {c.SIMPLE_PYTHON: 5 / 15, c.SIMPLE_JAVA: 6 / 15, c.SIMPLE_JAVASCRIPT: 3 / 15, c.MULTIPLE: 1 / 15,
+              c.PARALLEL: 0.0, c.PARALLEL_MULTIPLE: 0.0, c.IRRELEVANCE: 14 / 15}  # fmt: skip
+    after = {**before, c.SIMPLE_PYTHON: 4 / 15, c.SIMPLE_JAVA: 7 / 15, c.MULTIPLE: 5 / 15, c.IRRELEVANCE: 12 / 15}
+    assert objective(after) - objective(before) != 0.0
+    assert objective_gain(before, after) == 0.0
+    assert objective_gain(before, {**after, c.MULTIPLE: 6 / 15}) > 0
 
 
 def test_a_candidate_without_gain_or_regression_is_trained_on_in_the_next_round(tmp_path):
