@@ -95,13 +95,12 @@ def synthesized(categories: Iterable[str], args: argparse.Namespace) -> Iterator
 
 
 def hf_model_dir(name: str) -> Path:
-    """An HF checkpoint folder to train: ``default`` (or empty) is the embedded SmolLM2, re-materialized
-    from its GGUF once (trl refuses GGUF-quantized models); anything else is taken as a folder."""
-    if name in ("", "default"):
-        from harness.backends.models import default_model_path, materialize_hf_checkpoint
+    """An HF checkpoint folder to train, resolved as ``harness train`` resolves its model: ``default``
+    is the embedded SmolLM2, and a GGUF is re-materialized once (trl refuses GGUF-quantized models)."""
+    from harness.backends.models import materialize_hf_checkpoint, resolve_model
 
-        return materialize_hf_checkpoint(default_model_path())
-    return Path(name)
+    resolved = resolve_model(name)
+    return materialize_hf_checkpoint(resolved.path) if resolved.kind == "gguf" else resolved.path
 
 
 def commit() -> str:
