@@ -123,8 +123,11 @@ def default_grpo_args(device: str) -> dict[str, Any]:
         "per_device_train_batch_size": 8,
         "gradient_accumulation_steps": 4,
         "learning_rate": 5e-6,
-        "lr_scheduler_type": "constant_with_warmup",
-        "warmup_steps": 0.05,
+        # No warm-up: a loop round's GRPO stage is a handful of steps, and 5% of them rounded up made
+        # the first step one at learning rate 0 (a third of the CPU round's GRPO: headline12's round 2
+        # logged 0.0, 5e-6, 5e-6 for its 3 steps).
+        "lr_scheduler_type": "constant",
+        "warmup_steps": 0,
         "temperature": 1.0,
         "beta": 0.0,
         "bf16": bf16_ok(),

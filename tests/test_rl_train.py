@@ -269,6 +269,9 @@ def test_grpo_trains_with_the_gated_reward(tiny, data_dir, tmp_path) -> None:
                       console=_quiet_console())  # fmt: skip
     assert result.steps == 2
     assert _changed(_weights(tiny), _weights(result.model_dir))
+    # No warm-up: a loop round's GRPO is a few steps, and its first one must already learn.
+    logged = [json.loads(line) for line in (tmp_path / "grpo" / "metrics.jsonl").read_text().splitlines()]
+    assert [m["learning_rate"] for m in logged if "loss" in m] == [1e-3, 1e-3]
     info = json.loads((result.model_dir / "closeloop.json").read_text())
     assert info["reward"]["gate_penalty"] == 0.0 and info["stage"]["shared_prefix"] is True
     assert "rewards/correctness/mean" in info["metrics"] and "frac_reward_zero_std" in info["metrics"]
