@@ -90,8 +90,8 @@ def _resolve_call(node: ast.Call) -> Call:
     if isinstance(func, ast.Name):
         parts.append(func.id)
     arguments: dict[Any, Any] = {}
-    for keyword in node.keywords:
-        arguments[keyword.arg] = _resolve_value(keyword.value)
+    for argument in node.keywords:  # not ``keyword``: the module imports the stdlib's keyword
+        arguments[argument.arg] = _resolve_value(argument.value)
     return Call(".".join(reversed(parts)), arguments)
 
 

@@ -35,6 +35,15 @@ class PhaseSettings:
     train_config: str | None = None  # train.toml
     train_max_steps: int | None = None
 
+    def __post_init__(self) -> None:
+        # A hand-edited phase_settings.json reaches here on --resume: say which share is wrong
+        # before a round synthesizes with it.
+        for name in ("near_miss_share", "multi_call_share"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                      or not 0.0 <= value <= 1.0):  # fmt: skip
+                raise ValueError(f"{name} must be a number between 0 and 1, not {value!r}")
+
 
 class RealPhases:
     def __init__(self, settings: PhaseSettings, progress: Callable | None = None, log: Callable[[str], None] = print):

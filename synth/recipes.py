@@ -257,10 +257,15 @@ def cap_multi_call(targets: Sequence[Target], share: float) -> list[Target]:
     [1.0, 0.167, 0.167]
     >>> [t.weight for t in cap_multi_call(ts, 0.9)]
     [1.0, 1.0, 1.0]
+    >>> cap_multi_call(ts, 1.5)
+    Traceback (most recent call last):
+    ValueError: the multi-call share must be between 0 and 1, not 1.5
     """
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"the multi-call share must be between 0 and 1, not {share!r}")
     multi = sum(t.weight for t in targets if t.category.checker is Checker.PARALLEL)
     rest = sum(t.weight for t in targets) - multi
-    if not 0.0 <= share <= 1.0 or rest <= 0 or multi <= share * (multi + rest):
+    if rest <= 0 or multi <= share * (multi + rest):
         return list(targets)
     factor = share * rest / ((1.0 - share) * multi)
     return [replace(t, weight=t.weight * factor) if t.category.checker is Checker.PARALLEL else t for t in targets]
@@ -268,6 +273,8 @@ def cap_multi_call(targets: Sequence[Target], share: float) -> list[Target]:
 
 def with_near_miss(targets: Sequence[Target], share: float) -> list[Target]:
     """Every target's knobs with ``Knobs.near_miss_share`` set (unchanged at 0, the default)."""
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"the near-miss share must be between 0 and 1, not {share!r}")
     if not share:
         return list(targets)
     return [replace(t, knobs=replace(t.knobs, near_miss_share=share)) for t in targets]
