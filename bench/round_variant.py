@@ -1,0 +1,143 @@
+"""bench/round_variant: one round of a recorded close loop again, with other settings, on the probe split.
+
+A whole headline run costs about 105 minutes of the 2-core CPU; a data or training lever can be tried
+on one round for a third of that. This takes a finished loop directory and a round of it, and redoes
+that round with the recorded start model, seed, replay shares and gaps, but with the phase settings
+given here (say ``--multi-call-share 0.5``) and a training-time cap; then it evaluates the candidate on
+the very probe cases the recorded round was judged on. Report-split entries are never touched.
+
+Writes OUT/{synth,verify,train,eval}, OUT/result.json (with each category's error types), and a row
+in bench/results/round_variant.md
+(the start model, the recorded round's candidate and the variant's, per category and the loop's
+probe objective).
+
+Run: ``.venv/bin/python bench/round_variant.py --loop runs/headline13 --round 2 --out runs/variant
+--multi-call-share 0.5 --method sft --max-time 25``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from dataclasses import asdict, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from _common import append_result, commit, machine  # noqa: E402  (bench/ is on sys.path as a script)
+
+HEADER = """# bench/round_variant: one loop round again with other settings (probe split only)
+
+`bench/round_variant.py` redoes round R of a recorded `harness close-loop` run from the same start
+model, seed, replay shares and gaps, with the settings named in the row, and scores the candidate on the
+same probe cases (at most 15 a category: one case is 6.7 points). Cheap and noisy: a lead for a whole
+run, not a result. Accuracy %, recorded round / variant.
+
+| date | machine | commit | loop, round | variant | steps (recorded / variant) | objective: start -> recorded / variant | per category (recorded / variant) |
+|---|---|---|---|---|---|---:|---|
+"""
+
+
+def _steps(train_dir: Path) -> str:
+    info = json.loads((train_dir / "closeloop.json").read_text())
+    return " + ".join(f"{s['name']} {s['steps']}" for s in info["stages"])
+
+
+def _probe_ids(eval_dir: Path) -> dict[str, list[str]]:
+    ids: dict[str, list[str]] = defaultdict(list)
+    for line in (eval_dir / "verdicts.jsonl").read_text().splitlines():
+        if line.strip():
+            verdict = json.loads(line)
+            ids[verdict["category"]].append(verdict["id"])
+    return dict(ids)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--loop", type=Path, required=True, help="a finished loop directory")
+    parser.add_argument("--round", type=int, required=True, help="the round to redo (1 or later)")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--multi-call-share", type=float, default=None, help="default: the loop's own")
+    parser.add_argument("--near-miss-share", type=float, default=None, help="default: the loop's own")
+    parser.add_argument("--samples", type=int, default=None, help="default: the recorded round's")
+    parser.add_argument("--method", default=None, help="sft | grpo | sft+grpo | auto (default: the loop's)")
+    parser.add_argument("--max-time", type=float, required=True, metavar="MIN", help="training minutes at most")
+    args = parser.parse_args()
+
+    from bfcl_adapter.categories import Category
+    from harness.loop import objective
+    from harness.loop_phases import PhaseSettings, RealPhases
+
+    folder = args.loop / f"round_{args.round:03d}"
+    for needed in (folder / "synth" / "manifest.json", folder / "train" / "closeloop.json",
+                   folder / "eval" / "verdicts.jsonl", args.loop / "phase_settings.json"):  # fmt: skip
+        if not needed.is_file():
+            print(f"round_variant: error: {needed} is missing (a finished round of a loop directory?)", file=sys.stderr)
+            return 2
+    manifest = json.loads((folder / "synth" / "manifest.json").read_text())
+    recorded_train = json.loads((folder / "train" / "closeloop.json").read_text())
+    start = recorded_train["base_model"].get("source") or recorded_train["base_model"]["path"]
+    # The round synthesized from the gaps of the model it started from: its round's eval folder.
+    start_round = Path(start).parent if Path(start).name == "train" else args.loop / "round_000"
+    settings = PhaseSettings(**json.loads((args.loop / "phase_settings.json").read_text()))
+    changes = {k: v for k, v in (("multi_call_share", args.multi_call_share), ("near_miss_share", args.near_miss_share),
+                                 ("train_method", args.method)) if v is not None}  # fmt: skip
+    settings = replace(settings, **changes)
+    phases = RealPhases(settings)
+    seed, n = manifest["seed"], args.samples or manifest["n"]
+    started = time.time()
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    if not (out / "synth" / "manifest.json").is_file():
+        phases.synthesize(start_round / "eval", out / "synth", n, seed, manifest.get("replay", {}))
+    if not (out / "verify" / "train.jsonl").is_file():
+        phases.verify(out / "synth", out / "verify")
+    if not (out / "train" / "closeloop.json").is_file():
+        phases.train(start, out / "verify", out / "train", 1.0, seed, args.max_time * 60)
+    ids = {Category(c): v for c, v in _probe_ids(folder / "eval").items()}
+    summary = phases.evaluate(str(out / "train"), out / "eval", ids)
+    start_acc, recorded_acc = (_scores(f / "eval" / "scores.json", ids) for f in (start_round, folder))
+    variant_acc = dict(summary.accuracy)
+    result = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "commit": commit(),
+        "loop": str(args.loop), "round": args.round, "out": str(out), "changes": changes, "samples": n, "seed": seed,
+        "max_time_min": args.max_time, "wall_s": round(time.time() - started, 1),
+        "steps": {"recorded": _steps(folder / "train"), "variant": _steps(out / "train")},
+        "objective": {"start": objective(start_acc), "recorded": objective(recorded_acc),
+                      "variant": objective(variant_acc)},
+        "accuracy": {c.value: {"start": start_acc.get(c), "recorded": recorded_acc.get(c), "variant": variant_acc.get(c)}
+                     for c in ids},
+        "error_types": {"recorded": _error_types(folder / "eval"), "variant": _error_types(out / "eval")},
+        "settings": asdict(settings),
+    }  # fmt: skip
+    (out / "result.json").write_text(json.dumps(result, indent=2) + "\n")
+    per_category = ", ".join(f"{c} {100 * a['recorded']:.1f} / {100 * a['variant']:.1f}"
+                             for c, a in result["accuracy"].items())  # fmt: skip
+    variant = ", ".join(f"{k}={v}" for k, v in changes.items()) + f", {n} samples, training <= {args.max_time:g} min"
+    row = (f"| {result['date'][:10]} | {result['machine']} | {result['commit']} | {args.loop} r{args.round} | {variant} "
+           f"| {result['steps']['recorded']} / {result['steps']['variant']} "
+           f"| {100 * result['objective']['start']:.1f} -> {100 * result['objective']['recorded']:.1f} / "
+           f"{100 * result['objective']['variant']:.1f} | {per_category} |\n")  # fmt: skip
+    append_result("round_variant", row, HEADER, result)
+    print(row, end="")
+    return 0
+
+
+def _error_types(eval_dir: Path) -> dict[str, dict[str, int]]:
+    """Per category, the checker's error types and their counts (the run's gaps.json)."""
+    gaps = json.loads((eval_dir / "gaps.json").read_text())
+    return {c: dict(v.get("error_types", {})) for c, v in gaps["categories"].items()}
+
+
+def _scores(path: Path, ids: dict) -> dict:
+    """Per-category accuracy of a run directory's scores.json, for the categories in ``ids``."""
+    categories = json.loads(path.read_text())["categories"]
+    return {c: float(categories[c.value]["accuracy"]) for c in ids if c.value in categories}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

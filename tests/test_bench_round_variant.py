@@ -1,0 +1,38 @@
+"""bench/round_variant: what it reads of a loop directory, and a clear error where that is missing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def test_a_round_that_is_not_there_is_one_error_line_and_nothing_written(tmp_path) -> None:
+    out = tmp_path / "variant"
+    run = subprocess.run([sys.executable, str(BENCH / "round_variant.py"), "--loop", str(tmp_path / "no-loop"),
+                          "--round", "2", "--out", str(out), "--max-time", "1"],
+                         capture_output=True, text=True)  # fmt: skip
+    assert run.returncode == 2
+    assert run.stderr.strip().count("\n") == 0 and "round_002/synth/manifest.json is missing" in run.stderr
+    assert not out.exists()
+
+
+def test_probe_ids_and_scores_come_from_the_recorded_round(tmp_path, monkeypatch) -> None:
+    monkeypatch.syspath_prepend(str(BENCH))
+    import round_variant
+
+    from bfcl_adapter.categories import Category
+
+    (tmp_path / "verdicts.jsonl").write_text(
+        "\n".join(json.dumps({"id": i, "category": c}) for i, c in
+                  (("simple_python_3", "simple_python"), ("parallel_9", "parallel"), ("simple_python_7", "simple_python")))
+    )  # fmt: skip
+    ids = round_variant._probe_ids(tmp_path)
+    assert ids == {"simple_python": ["simple_python_3", "simple_python_7"], "parallel": ["parallel_9"]}
+    (tmp_path / "scores.json").write_text(json.dumps({"categories": {
+        "simple_python": {"correct": 1, "total": 2, "accuracy": 0.5}, "multiple": {"accuracy": 1.0}}}))
+    wanted = {Category(c): v for c, v in ids.items()}
+    assert round_variant._scores(tmp_path / "scores.json", wanted) == {Category.SIMPLE_PYTHON: 0.5}
