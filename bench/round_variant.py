@@ -7,9 +7,8 @@ given here (say ``--multi-call-share 0.5``) and a training-time cap; then it eva
 the very probe cases the recorded round was judged on. Report-split entries are never touched.
 
 Writes OUT/{synth,verify,train,eval}, OUT/result.json (with each category's error types), and a row
-in bench/results/round_variant.md
-(the start model, the recorded round's candidate and the variant's, per category and the loop's
-probe objective).
+in bench/results/round_variant.md: the start model, the recorded round's candidate and the variant's,
+per category and in the loop's probe objective.
 
 Run: ``.venv/bin/python bench/round_variant.py --loop runs/headline13 --round 2 --out runs/variant
 --multi-call-share 0.5 --method sft --max-time 25``
