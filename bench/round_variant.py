@@ -63,7 +63,8 @@ def main() -> int:
     parser.add_argument("--multi-call-share", type=float, default=None, help="default: the loop's own")
     parser.add_argument("--near-miss-share", type=float, default=None, help="default: the loop's own")
     parser.add_argument("--samples", type=int, default=None, help="default: the recorded round's")
-    parser.add_argument("--method", default=None, help="sft | grpo | sft+grpo | auto (default: the loop's)")
+    parser.add_argument("--method", default=None, choices=("sft", "grpo", "sft+grpo", "auto"),
+                        help="default: the loop's")
     parser.add_argument("--max-time", type=float, required=True, metavar="MIN", help="training minutes at most")
     args = parser.parse_args()
 
@@ -77,17 +78,22 @@ def main() -> int:
         if not needed.is_file():
             print(f"round_variant: error: {needed} is missing (a finished round of a loop directory?)", file=sys.stderr)
             return 2
-    manifest = json.loads((folder / "synth" / "manifest.json").read_text())
-    recorded_train = json.loads((folder / "train" / "closeloop.json").read_text())
-    start = recorded_train["base_model"].get("source") or recorded_train["base_model"]["path"]
-    # The round synthesized from the gaps of the model it started from: its round's eval folder.
-    start_round = Path(start).parent if Path(start).name == "train" else args.loop / "round_000"
-    settings = PhaseSettings(**json.loads((args.loop / "phase_settings.json").read_text()))
     changes = {k: v for k, v in (("multi_call_share", args.multi_call_share), ("near_miss_share", args.near_miss_share),
                                  ("train_method", args.method)) if v is not None}  # fmt: skip
-    settings = replace(settings, **changes)
+    try:
+        settings = replace(PhaseSettings(), **changes)  # the flags first: their error is the user's
+        manifest = json.loads((folder / "synth" / "manifest.json").read_text())
+        seed, n = int(manifest["seed"]), args.samples or int(manifest["n"])
+        base_model = json.loads((folder / "train" / "closeloop.json").read_text())["base_model"]
+        start = base_model.get("source") or base_model["path"]
+        settings = replace(PhaseSettings(**json.loads((args.loop / "phase_settings.json").read_text())), **changes)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        flag = isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError)
+        print(f"round_variant: error: {exc if flag else f'{folder}: unreadable round ({exc!r})'}", file=sys.stderr)
+        return 2
+    # The round synthesized from the gaps of the model it started from: its round's eval folder.
+    start_round = Path(start).parent if Path(start).name == "train" else args.loop / "round_000"
     phases = RealPhases(settings)
-    seed, n = manifest["seed"], args.samples or manifest["n"]
     started = time.time()
     out = args.out
     out.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,21 @@ def test_a_round_that_is_not_there_is_one_error_line_and_nothing_written(tmp_pat
     assert not out.exists()
 
 
+def test_a_share_out_of_range_is_one_error_line(tmp_path) -> None:
+    loop = tmp_path / "loop"
+    for name in ("round_002/synth/manifest.json", "round_002/train/closeloop.json", "round_002/eval/verdicts.jsonl"):
+        (loop / name).parent.mkdir(parents=True, exist_ok=True)
+        (loop / name).write_text("{}")
+    (loop / "phase_settings.json").write_text("{}")
+    out = tmp_path / "variant"
+    run = subprocess.run([sys.executable, str(BENCH / "round_variant.py"), "--loop", str(loop), "--round", "2",
+                          "--out", str(out), "--max-time", "1", "--multi-call-share", "1.5"],
+                         capture_output=True, text=True)  # fmt: skip
+    assert run.returncode == 2 and run.stderr.strip() == (
+        "round_variant: error: multi_call_share must be a number between 0 and 1, not 1.5")
+    assert not out.exists()
+
+
 def test_probe_ids_and_scores_come_from_the_recorded_round(tmp_path, monkeypatch) -> None:
     monkeypatch.syspath_prepend(str(BENCH))
     import round_variant
