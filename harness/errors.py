@@ -6,9 +6,10 @@ class UsageError(ValueError):
 
 
 def require_share(flag: str, value: float | None) -> None:
-    """A share option (None when not given) must lie in [0, 1]."""
-    if value is not None and not 0.0 <= value <= 1.0:
-        raise UsageError(f"{flag} must be in [0, 1]")
+    """A share option (None when not given) must be a number in [0, 1]."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                              or not 0.0 <= value <= 1.0):  # fmt: skip
+        raise UsageError(f"{flag} must be in [0, 1], not {value!r}")
 
 
 def user_errors() -> tuple[type[BaseException], ...]:

@@ -9,6 +9,7 @@ from typing import Any, Callable, Mapping
 
 from bfcl_adapter.categories import Category
 
+from .errors import require_share
 from .loop import EvalSummary
 
 
@@ -39,10 +40,7 @@ class PhaseSettings:
         # A hand-edited phase_settings.json reaches here on --resume: say which share is wrong
         # before a round synthesizes with it.
         for name in ("near_miss_share", "multi_call_share"):
-            value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
-                                      or not 0.0 <= value <= 1.0):  # fmt: skip
-                raise ValueError(f"{name} must be a number between 0 and 1, not {value!r}")
+            require_share(name, getattr(self, name))
 
 
 class RealPhases:

@@ -31,7 +31,7 @@ def test_a_share_out_of_range_is_one_error_line(tmp_path) -> None:
                           "--out", str(out), "--max-time", "1", "--multi-call-share", "1.5"],
                          capture_output=True, text=True)  # fmt: skip
     assert run.returncode == 2 and run.stderr.strip() == (
-        "round_variant: error: multi_call_share must be a number between 0 and 1, not 1.5")
+        "round_variant: error: multi_call_share must be in [0, 1], not 1.5")
     assert not out.exists()
 
 

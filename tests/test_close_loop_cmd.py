@@ -76,5 +76,5 @@ def test_resume_keeps_the_settings_the_loop_began_with(tmp_path):
         phase_settings(tmp_path, began, True, said.append)
     # A hand-edited share out of range is one clear line, not a traceback a round later.
     (tmp_path / "phase_settings.json").write_text(json.dumps({"multi_call_share": 1.5}))
-    with pytest.raises(UsageError, match="multi_call_share must be a number between 0 and 1, not 1.5"):
+    with pytest.raises(UsageError, match=r"multi_call_share must be in \[0, 1\], not 1.5"):
         phase_settings(tmp_path, began, True, said.append)
