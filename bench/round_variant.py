@@ -87,6 +87,9 @@ def main() -> int:
         base_model = json.loads((folder / "train" / "closeloop.json").read_text())["base_model"]
         start = base_model.get("source") or base_model["path"]
         settings = replace(PhaseSettings(**json.loads((args.loop / "phase_settings.json").read_text())), **changes)
+        # The objective the loop decided by: loops begun before the abstention ceiling have none.
+        state_path = args.loop / "state.json"
+        ceiling = json.loads(state_path.read_text())["config"].get("abstention_ceiling") if state_path.is_file() else None
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         flag = isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError)
         print(f"round_variant: error: {exc if flag else f'{folder}: unreadable round ({exc!r})'}", file=sys.stderr)
@@ -112,8 +115,9 @@ def main() -> int:
         "loop": str(args.loop), "round": args.round, "out": str(out), "changes": changes, "samples": n, "seed": seed,
         "max_time_min": args.max_time, "wall_s": round(time.time() - started, 1),
         "steps": {"recorded": _steps(folder / "train"), "variant": _steps(out / "train")},
-        "objective": {"start": objective(start_acc), "recorded": objective(recorded_acc),
-                      "variant": objective(variant_acc)},
+        "abstention_ceiling": ceiling,
+        "objective": {"start": objective(start_acc, ceiling), "recorded": objective(recorded_acc, ceiling),
+                      "variant": objective(variant_acc, ceiling)},
         "accuracy": {c.value: {"start": start_acc.get(c), "recorded": recorded_acc.get(c), "variant": variant_acc.get(c)}
                      for c in ids},
         "error_types": {"recorded": _error_types(folder / "eval"), "variant": _error_types(out / "eval")},

@@ -179,7 +179,7 @@ def test_a_tie_in_the_objective_is_no_gain_whatever_the_float_rounding():
 
 def test_a_candidate_without_gain_or_regression_is_trained_on_in_the_next_round(tmp_path):
     flat = dict(GOOD)
-    flat["round_001"] = {Category.SIMPLE_PYTHON: 0.1, Category.IRRELEVANCE: 0.8}  # a bit better, a bit worse
+    flat["round_001"] = {Category.SIMPLE_PYTHON: 0.1, Category.IRRELEVANCE: 0.6}  # a bit better, worse
     phases = RoundAwarePhases(flat)
     state = run_loop(tmp_path, phases)
     first, second = state.rounds[1], state.rounds[2]
@@ -188,6 +188,23 @@ def test_a_candidate_without_gain_or_regression_is_trained_on_in_the_next_round(
     assert [c for c in phases.calls if c.startswith("train")] == ["train:base:1", "train:train:1"]
     assert phases.cold_starts == [True, False]  # round 2 starts from round 1's candidate, which calls
     assert second.decision["accepted"] and state.best_round == 2  # judged against the best (the base)
+
+
+def test_abstention_above_its_ceiling_does_not_outbid_calls(tmp_path):
+    # headline13's round 2, in short: calls up, irrelevance 0.9 -> 0.8, still above the targets' 75.
+    flat = dict(GOOD)
+    flat["round_001"] = {Category.SIMPLE_PYTHON: 0.1, Category.IRRELEVANCE: 0.8}
+    accepted = run_loop(tmp_path / "ceiling", RoundAwarePhases(flat), rounds=1)
+    assert accepted.rounds[1].decision["accepted"] and accepted.best_round == 1
+    rejected = run_loop(tmp_path / "none", RoundAwarePhases(flat), rounds=1, abstention_ceiling=None)
+    assert not rejected.rounds[1].decision["accepted"] and rejected.best_round == 0
+
+
+def test_a_loop_begun_without_a_ceiling_resumes_without_one():
+    older = LoopConfig(categories=CATS).to_json()
+    del older["abstention_ceiling"]
+    assert LoopConfig.from_json(older).abstention_ceiling is None
+    assert LoopConfig.from_json(LoopConfig(categories=CATS).to_json()).abstention_ceiling == 0.8
 
 
 def test_budget_stops_before_a_round_that_would_not_fit(tmp_path):
