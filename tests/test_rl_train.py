@@ -419,6 +419,7 @@ def test_harness_train_usage_errors(tiny, data_dir, tmp_path) -> None:
         ("[grpo.reward]\ngate_penalty = 'low'\n", "grpo.reward"),
         ("[grpo.trl]\nnum_generations = 'four'\n", "grpo.trl.num_generations"),
         ("method = 'dpo'\n", "method"),
+        ("sft_below_informative_share = 2\n", "sft_below_informative_share"),
         ("[sft\n", "not valid TOML"),
     ]:
         toml = tmp_path / "bad.toml"
