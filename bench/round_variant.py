@@ -126,7 +126,8 @@ def main() -> int:
     (out / "result.json").write_text(json.dumps(result, indent=2) + "\n")
     per_category = ", ".join(f"{c} {100 * a['recorded']:.1f} / {100 * a['variant']:.1f}"
                              for c, a in result["accuracy"].items())  # fmt: skip
-    variant = ", ".join(f"{k}={v}" for k, v in changes.items()) + f", {n} samples, training <= {args.max_time:g} min"
+    named = ", ".join(f"{k}={v}" for k, v in changes.items()) or "no setting changed (the code at the commit)"
+    variant = f"{named}, {n} samples, training <= {args.max_time:g} min"
     row = (f"| {result['date'][:10]} | {result['machine']} | {result['commit']} | {args.loop} r{args.round} | {variant} "
            f"| {result['steps']['recorded']} / {result['steps']['variant']} "
            f"| {100 * result['objective']['start']:.1f} -> {100 * result['objective']['recorded']:.1f} / "
