@@ -89,10 +89,10 @@ class LoopConfig:
     abstention_share: float = 0.5
     # The probe objective credits abstention up to this accuracy and no further (None: no ceiling).
     # The targets ask irrelevance >= 75 beside calls; weighted by BFCL's share (a third of this
-    # objective), every point of abstention above that outbid the calls: three CPU loops rejected or
-    # would have rejected a round 2 whose calls rose while irrelevance went 14 -> 12 of 15 probe cases,
-    # and the two that kept such a round ended at report irrelevance 87.5 and 95
-    # (bench/results/close_loop.md, headline11 to headline13).
+    # objective), abstention above that outbid the calls: in three CPU loops round 2 raised calls while
+    # irrelevance went 14 -> 12 of 15 probe cases, and scored +0.004, a tie (no gain today) and -0.024
+    # (rejected); the two loops that kept theirs ended at report irrelevance 87.5 and 95
+    # (bench/results/close_loop.md, the 2026-11-27 runs at 116835f, 01842f3 and cad424b).
     abstention_ceiling: float | None = 0.8
     significance: float = 0.05  # McNemar p below which a drop counts as a regression
     min_gain: float = 0.0  # the probe objective must rise by more than this to accept
