@@ -33,7 +33,7 @@ from bfcl_adapter.categories import Category, Checker
 from bfcl_adapter.diagnosis.weights import effective_weight
 from bfcl_adapter.results import atomic_write_text
 
-from .errors import UsageError
+from .errors import UsageError, require_share
 
 SCHEMA_VERSION = 1
 MAX_PROBE_FRACTION = 0.30
@@ -99,6 +99,11 @@ class LoopConfig:
     # A round starts only if at least this much training time fits the budget; None: a tenth of the
     # budget, at most 5 minutes (so a short budget on a fast machine still trains).
     min_train_s: float | None = None
+
+    def __post_init__(self) -> None:
+        # A hand-edited state.json is refused when the loop loads it, not rounds later when it decides.
+        for name in ("probe_fraction", "replay_share", "abstention_share", "abstention_ceiling", "significance"):
+            require_share(name, getattr(self, name))
 
     @property
     def split_rng_seed(self) -> int:

@@ -207,6 +207,17 @@ def test_a_loop_begun_without_a_ceiling_resumes_without_one():
     assert LoopConfig.from_json(LoopConfig(categories=CATS).to_json()).abstention_ceiling == 0.8
 
 
+def test_a_hand_edited_share_in_the_loop_state_is_refused_on_resume(tmp_path):
+    run_loop(tmp_path, RoundAwarePhases(GOOD), rounds=1)
+    path = tmp_path / "loop" / "state.json"
+    state = json.loads(path.read_text())
+    state["config"]["abstention_ceiling"] = "high"
+    path.write_text(json.dumps(state))
+    with pytest.raises(UsageError, match=r"unreadable loop state \(abstention_ceiling must be in \[0, 1\], not 'high'\)"):
+        run_loop(tmp_path, RoundAwarePhases(GOOD), rounds=1, resume=True)
+    assert json.loads(path.read_text()) == state  # nothing rewritten
+
+
 def test_budget_stops_before_a_round_that_would_not_fit(tmp_path):
     ticks = iter(range(0, 10**6, 100))
     state = run_loop(tmp_path, RoundAwarePhases(GOOD), rounds=5, clock=lambda: next(ticks), budget_s=1500)
