@@ -29,7 +29,7 @@ from .checkpoint import CLOSELOOP_JSON, SCHEMA_VERSION, export_final, now_iso, r
 from .checkpoint import write_json_atomic
 from .common import ConfigError, TrainError, is_main_process, wait_for_file
 from .data import load_train_data
-from .grpo import GRPOSettings
+from .grpo import GRPOSettings, ProbeResult
 from .sft import SFTSettings
 
 METHODS = ("sft", "grpo", "sft+grpo", "auto")
@@ -62,12 +62,10 @@ class TrainSettings:
                                              or not isinstance(self.max_seconds, (int, float))
                                              or self.max_seconds <= 0):  # fmt: skip
             raise ConfigError(f"max_seconds must be a positive number, not {self.max_seconds!r}")
-        if isinstance(self.sft_below_pass_rate, bool) or not isinstance(self.sft_below_pass_rate, (int, float)) \
-                or not 0 <= self.sft_below_pass_rate <= 1:  # fmt: skip
-            raise ConfigError(f"sft_below_pass_rate must be in [0, 1], not {self.sft_below_pass_rate!r}")
-        share = self.sft_below_informative_share
-        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
-            raise ConfigError(f"sft_below_informative_share must be in [0, 1], not {share!r}")
+        for name in ("sft_below_pass_rate", "sft_below_informative_share"):
+            share = getattr(self, name)
+            if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+                raise ConfigError(f"{name} must be in [0, 1], not {share!r}")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "TrainSettings":
@@ -259,27 +257,27 @@ def _cold_start_decision(model_dir: Path, data: Any, settings: TrainSettings, ou
                                   seed=settings.seed)  # fmt: skip
     del model
     write_json_atomic(out / BASE_PROBE_FILE, probe.to_json())
-    method, reason = auto_method(probe.pass_rates, settings)
+    method, reason = auto_method(probe, settings)
     return {"method": method, "reason": reason, "probe": probe.summary()}
 
 
-def auto_method(pass_rates: list[float], settings: TrainSettings) -> tuple[str, str]:
-    """``auto``'s choice from the probed prompts' pass rates: SFT first on a cold start (no prompt's
-    reward varies), while the model passes fewer than ``sft_below_pass_rate`` of them, or while fewer
-    than ``sft_below_informative_share`` of them are informative (GRPO learns from those alone);
+def auto_method(probe: ProbeResult, settings: TrainSettings) -> tuple[str, str]:
+    """``auto``'s choice from a probe of the base model: SFT first on a cold start (no prompt's reward
+    varies), while the model passes fewer than ``sft_below_pass_rate`` of the probed prompts, or while
+    fewer than ``sft_below_informative_share`` of them are informative (GRPO learns from those alone);
     GRPO alone otherwise.
 
-    >>> auto_method([0.0, 0.0], TrainSettings())[0]
+    >>> def probe(pass_rates):
+    ...     return ProbeResult([{}] * len(pass_rates), pass_rates, [], generations=4, seconds=0.0)
+    >>> auto_method(probe([0.0, 0.0]), TrainSettings())[0]
     'sft+grpo'
-    >>> auto_method([1.0] * 14 + [0.5, 0.25], TrainSettings())
+    >>> auto_method(probe([1.0] * 14 + [0.5, 0.25]), TrainSettings())
     ('sft+grpo', 'pass rate 0.92 but 2 of 16 probed prompts have 0 < pass rate < 1 (< 0.25): SFT first')
-    >>> auto_method([1.0] * 12 + [0.5] * 4, TrainSettings())
+    >>> auto_method(probe([1.0] * 12 + [0.5] * 4), TrainSettings())
     ('grpo', '4 of 16 probed prompts have 0 < pass rate < 1')
     """
-    n = len(pass_rates)
-    informative = sum(1 for p in pass_rates if 0.0 < p < 1.0)
-    mean = sum(pass_rates) / n if n else 0.0
-    counted = f"{informative} of {n} probed prompts have 0 < pass rate < 1"
+    informative, mean = len(probe.informative), probe.mean_pass_rate
+    counted = f"{informative} of {len(probe.rows)} probed prompts have 0 < pass rate < 1"
     if not informative:
         # No group's reward varies: a cold start when nothing passes; otherwise each prompt is passed
         # always or never (the model knows the training data's easy prompts and misses the rest).
@@ -287,7 +285,7 @@ def auto_method(pass_rates: list[float], settings: TrainSettings) -> tuple[str, 
         return "sft+grpo", f"{kind}: no probed prompt has reward variance (mean pass rate {mean:.2f})"
     if mean < settings.sft_below_pass_rate:
         return "sft+grpo", f"mean pass rate {mean:.2f} < {settings.sft_below_pass_rate:g}: SFT first ({counted})"
-    if informative < settings.sft_below_informative_share * n:
+    if informative < settings.sft_below_informative_share * len(probe.rows):
         return "sft+grpo", f"pass rate {mean:.2f} but {counted} (< {settings.sft_below_informative_share:g}): SFT first"
     return "grpo", counted
 
