@@ -69,12 +69,13 @@ def main() -> int:
     args = parser.parse_args()
 
     from bfcl_adapter.categories import Category
-    from harness.loop import objective
+    from harness.loop import LoopConfig, objective
     from harness.loop_phases import PhaseSettings, RealPhases
 
     folder = args.loop / f"round_{args.round:03d}"
     for needed in (folder / "synth" / "manifest.json", folder / "train" / "closeloop.json",
-                   folder / "eval" / "verdicts.jsonl", args.loop / "phase_settings.json"):  # fmt: skip
+                   folder / "eval" / "verdicts.jsonl", args.loop / "phase_settings.json",
+                   args.loop / "state.json"):  # fmt: skip
         if not needed.is_file():
             print(f"round_variant: error: {needed} is missing (a finished round of a loop directory?)", file=sys.stderr)
             return 2
@@ -82,17 +83,19 @@ def main() -> int:
                                  ("train_method", args.method)) if v is not None}  # fmt: skip
     try:
         settings = replace(PhaseSettings(), **changes)  # the flags first: their error is the user's
+    except ValueError as exc:
+        print(f"round_variant: error: {exc}", file=sys.stderr)
+        return 2
+    try:
         manifest = json.loads((folder / "synth" / "manifest.json").read_text())
         seed, n = int(manifest["seed"]), args.samples or int(manifest["n"])
         base_model = json.loads((folder / "train" / "closeloop.json").read_text())["base_model"]
         start = base_model.get("source") or base_model["path"]
         settings = replace(PhaseSettings(**json.loads((args.loop / "phase_settings.json").read_text())), **changes)
-        # The objective the loop decided by: loops begun before the abstention ceiling have none.
-        state_path = args.loop / "state.json"
-        ceiling = json.loads(state_path.read_text())["config"].get("abstention_ceiling") if state_path.is_file() else None
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        flag = isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError)
-        print(f"round_variant: error: {exc if flag else f'{folder}: unreadable round ({exc!r})'}", file=sys.stderr)
+        # The objective the loop decided by (LoopConfig's rule for loops begun before the ceiling).
+        ceiling = LoopConfig.from_json(json.loads((args.loop / "state.json").read_text())["config"]).abstention_ceiling
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # what the loop directory holds
+        print(f"round_variant: error: {folder}: unreadable round ({exc!r})", file=sys.stderr)
         return 2
     # The round synthesized from the gaps of the model it started from: its round's eval folder.
     start_round = Path(start).parent if Path(start).name == "train" else args.loop / "round_000"

@@ -26,6 +26,7 @@ def test_a_share_out_of_range_is_one_error_line(tmp_path) -> None:
         (loop / name).parent.mkdir(parents=True, exist_ok=True)
         (loop / name).write_text("{}")
     (loop / "phase_settings.json").write_text("{}")
+    (loop / "state.json").write_text("{}")
     out = tmp_path / "variant"
     run = subprocess.run([sys.executable, str(BENCH / "round_variant.py"), "--loop", str(loop), "--round", "2",
                           "--out", str(out), "--max-time", "1", "--multi-call-share", "1.5"],
