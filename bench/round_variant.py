@@ -3,8 +3,9 @@
 A whole headline run costs about 105 minutes of the 2-core CPU; a data or training lever can be tried
 on one round for a third of that. This takes a finished loop directory and a round of it, and redoes
 that round with the recorded start model, seed, replay shares and gaps, but with the phase settings
-given here (say ``--multi-call-share 0.5``) and a training-time cap; then it evaluates the candidate on
-the very probe cases the recorded round was judged on. Report-split entries are never touched.
+given here (say ``--multi-call-share 0.5``, or ``--abstention-share 0.3`` for the loop's share of
+abstention data) and a training-time cap; then it evaluates the candidate on the very probe cases the
+recorded round was judged on. Report-split entries are never touched.
 
 Writes OUT/{synth,verify,train,eval}, OUT/result.json (with each category's error types), and a row
 in bench/results/round_variant.md: the start model, the recorded round's candidate and the variant's,
@@ -62,6 +63,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--multi-call-share", type=float, default=None, help="default: the loop's own")
     parser.add_argument("--near-miss-share", type=float, default=None, help="default: the loop's own")
+    parser.add_argument("--abstention-share", type=float, default=None,
+                        help="share of the data that teaches abstention (default: the recorded round's)")
     parser.add_argument("--samples", type=int, default=None, help="default: the recorded round's")
     parser.add_argument("--method", default=None, choices=("sft", "grpo", "sft+grpo", "auto"),
                         help="default: the loop's")
@@ -69,7 +72,8 @@ def main() -> int:
     args = parser.parse_args()
 
     from bfcl_adapter.categories import Category
-    from harness.loop import LoopConfig, objective
+    from harness.errors import require_share
+    from harness.loop import LoopConfig, objective, replay_weights
     from harness.loop_phases import PhaseSettings, RealPhases
 
     folder = args.loop / f"round_{args.round:03d}"
@@ -81,8 +85,12 @@ def main() -> int:
             return 2
     changes = {k: v for k, v in (("multi_call_share", args.multi_call_share), ("near_miss_share", args.near_miss_share),
                                  ("train_method", args.method)) if v is not None}  # fmt: skip
+    named_changes = dict(changes)  # what the row names: the phase settings and the loop's abstention share
+    if args.abstention_share is not None:
+        named_changes["abstention_share"] = args.abstention_share
     try:
         settings = replace(PhaseSettings(), **changes)  # the flags first: their error is the user's
+        require_share("--abstention-share", args.abstention_share)
     except ValueError as exc:
         print(f"round_variant: error: {exc}", file=sys.stderr)
         return 2
@@ -93,18 +101,25 @@ def main() -> int:
         start = base_model.get("source") or base_model["path"]
         settings = replace(PhaseSettings(**json.loads((args.loop / "phase_settings.json").read_text())), **changes)
         # The objective the loop decided by (LoopConfig's rule for loops begun before the ceiling).
-        ceiling = LoopConfig.from_json(json.loads((args.loop / "state.json").read_text())["config"]).abstention_ceiling
+        config = LoopConfig.from_json(json.loads((args.loop / "state.json").read_text())["config"])
+        ceiling = config.abstention_ceiling
+        # The round synthesized from the gaps of the model it started from: its round's eval folder.
+        start_round = Path(start).parent if Path(start).name == "train" else args.loop / "round_000"
+        replay = dict(manifest.get("replay", {}))
+        if args.abstention_share is not None:
+            # The loop's own rule on the start model's probe scores, with the other abstention share.
+            start_scores = _scores(start_round / "eval" / "scores.json", config.categories)
+            replay = replay_weights(replace(config, abstention_share=args.abstention_share),
+                                    {c.value: a for c, a in start_scores.items()})  # fmt: skip
     except (ValueError, TypeError, KeyError, AttributeError) as exc:  # what the loop directory holds
         print(f"round_variant: error: {folder}: unreadable round ({exc!r})", file=sys.stderr)
         return 2
-    # The round synthesized from the gaps of the model it started from: its round's eval folder.
-    start_round = Path(start).parent if Path(start).name == "train" else args.loop / "round_000"
     phases = RealPhases(settings)
     started = time.time()
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     if not (out / "synth" / "manifest.json").is_file():
-        phases.synthesize(start_round / "eval", out / "synth", n, seed, manifest.get("replay", {}))
+        phases.synthesize(start_round / "eval", out / "synth", n, seed, replay)
     if not (out / "verify" / "train.jsonl").is_file():
         phases.verify(out / "synth", out / "verify")
     if not (out / "train" / "closeloop.json").is_file():
@@ -115,7 +130,7 @@ def main() -> int:
     variant_acc = dict(summary.accuracy)
     result = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "commit": commit(),
-        "loop": str(args.loop), "round": args.round, "out": str(out), "changes": changes, "samples": n, "seed": seed,
+        "loop": str(args.loop), "round": args.round, "out": str(out), "changes": named_changes, "replay": replay, "samples": n, "seed": seed,
         "max_time_min": args.max_time, "wall_s": round(time.time() - started, 1),
         "steps": {"recorded": _steps(folder / "train"), "variant": _steps(out / "train")},
         "abstention_ceiling": ceiling,
@@ -129,7 +144,7 @@ def main() -> int:
     (out / "result.json").write_text(json.dumps(result, indent=2) + "\n")
     per_category = ", ".join(f"{c} {100 * a['recorded']:.1f} / {100 * a['variant']:.1f}"
                              for c, a in result["accuracy"].items())  # fmt: skip
-    named = ", ".join(f"{k}={v}" for k, v in changes.items()) or "no setting changed (the code at the commit)"
+    named = ", ".join(f"{k}={v}" for k, v in named_changes.items()) or "no setting changed (the code at the commit)"
     variant = f"{named}, {n} samples, training <= {args.max_time:g} min"
     row = (f"| {result['date'][:10]} | {result['machine']} | {result['commit']} | {args.loop} r{args.round} | {variant} "
            f"| {result['steps']['recorded']} / {result['steps']['variant']} "

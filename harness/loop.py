@@ -221,6 +221,25 @@ def cold_start(scores: Mapping[str, float]) -> bool:
     return bool(needs_call) and not any(needs_call)
 
 
+def replay_weights(config: LoopConfig, scores: Mapping[str, float]) -> dict[str, float]:
+    """Fixed shares of a round's data: abstention always, and categories already fixed (>= 50% on the
+    probe) a share of the rest, against forgetting; the gaps weight what is left.
+
+    >>> config = LoopConfig([Category.SIMPLE_PYTHON, Category.MULTIPLE, Category.IRRELEVANCE])
+    >>> replay_weights(config, {"simple_python": 0.6, "multiple": 0.1, "irrelevance": 0.9})
+    {'irrelevance': 0.5, 'simple_python': 0.15}
+    >>> config.abstention_share = 0.0
+    >>> replay_weights(config, {"simple_python": 0.1})
+    {}
+    """
+    abstain = [c.value for c in config.categories if c.checker is Checker.IRRELEVANCE]
+    weights = {c: config.abstention_share / len(abstain) for c in abstain} if config.abstention_share else {}
+    rest = 1.0 - sum(weights.values())
+    fixed = [c for c, a in scores.items() if a >= 0.5 and c not in weights]
+    weights.update({c: config.replay_share * rest / len(fixed) for c in fixed})
+    return weights
+
+
 def objective(accuracy: Mapping[Category, float], abstention_ceiling: float | None = None) -> float:
     """Probe-split objective: accuracy weighted by each category's share of BFCL's Overall, with the
     abstention categories (irrelevance's checker) credited up to `abstention_ceiling` at most.
@@ -450,7 +469,7 @@ class CloseLoop:
         seed = config.seed * 1000 + r.index
         if "synth" not in r.done:
             self.log(f"round {r.index}: synthesizing {r.recipe.samples} samples aimed at the gaps")
-            replay = self._replay_weights(previous.scores)
+            replay = replay_weights(config, previous.scores)
             self._timed(r, "synth", lambda: self.phases.synthesize(
                 Path(previous.paths["eval"]), folder / "synth", r.recipe.samples, seed, replay), "synth")  # fmt: skip
         if "verify" not in r.done:
@@ -478,18 +497,6 @@ class CloseLoop:
     def _updated(self) -> None:
         if self.on_update is not None and self.state is not None:
             self.on_update(self.state)
-
-    def _replay_weights(self, scores: Mapping[str, float]) -> dict[str, float]:
-        """Fixed shares of the round's data: abstention always, and categories already fixed (>= 50% on
-        the probe) a share of the rest, against forgetting; the gaps weight what is left."""
-        assert self.state is not None
-        config = self.state.config
-        abstain = [c.value for c in config.categories if c.checker is Checker.IRRELEVANCE]
-        weights = {c: config.abstention_share / len(abstain) for c in abstain} if config.abstention_share else {}
-        rest = 1.0 - sum(weights.values())
-        fixed = [c for c, a in scores.items() if a >= 0.5 and c not in weights]
-        weights.update({c: config.replay_share * rest / len(fixed) for c in fixed})
-        return weights
 
     def _summary_of(self, r: RoundState) -> EvalSummary:
         verdicts: dict[str, bool] = {}

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
@@ -20,7 +22,11 @@ def test_a_round_that_is_not_there_is_one_error_line_and_nothing_written(tmp_pat
     assert not out.exists()
 
 
-def test_a_share_out_of_range_is_one_error_line(tmp_path) -> None:
+@pytest.mark.parametrize(("flag", "message"), [
+    ("--multi-call-share", "multi_call_share must be in [0, 1], not 1.5"),
+    ("--abstention-share", "--abstention-share must be in [0, 1], not 1.5"),
+])  # fmt: skip
+def test_a_share_out_of_range_is_one_error_line(tmp_path, flag: str, message: str) -> None:
     loop = tmp_path / "loop"
     for name in ("round_002/synth/manifest.json", "round_002/train/closeloop.json", "round_002/eval/verdicts.jsonl"):
         (loop / name).parent.mkdir(parents=True, exist_ok=True)
@@ -29,10 +35,9 @@ def test_a_share_out_of_range_is_one_error_line(tmp_path) -> None:
     (loop / "state.json").write_text("{}")
     out = tmp_path / "variant"
     run = subprocess.run([sys.executable, str(BENCH / "round_variant.py"), "--loop", str(loop), "--round", "2",
-                          "--out", str(out), "--max-time", "1", "--multi-call-share", "1.5"],
+                          "--out", str(out), "--max-time", "1", flag, "1.5"],
                          capture_output=True, text=True)  # fmt: skip
-    assert run.returncode == 2 and run.stderr.strip() == (
-        "round_variant: error: multi_call_share must be in [0, 1], not 1.5")
+    assert run.returncode == 2 and run.stderr.strip() == f"round_variant: error: {message}"
     assert not out.exists()
 
 
