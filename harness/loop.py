@@ -64,6 +64,14 @@ class Phases(Protocol):
 # --- configuration and state --------------------------------------------------------------------
 
 
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value  # NaN is not
+
+
 @dataclass
 class LoopConfig:
     categories: list[Category]
@@ -104,6 +112,20 @@ class LoopConfig:
         # A hand-edited state.json is refused when the loop loads it, not rounds later when it decides.
         for name in ("probe_fraction", "replay_share", "abstention_share", "abstention_ceiling", "significance"):
             require_share(name, getattr(self, name))
+        # None means "no cap" (the per-category caps), "the seed" (split_seed), "the default" (min_train_s).
+        optional = {"probe_per_category", "report_per_category", "split_seed", "min_train_s"}
+        checks = (  # (fields, test, what the value must be)
+            (("rounds", "samples_per_round", "probe_per_category", "report_per_category"),
+             lambda v: _whole(v) and v > 0, "a positive whole number"),
+            (("seed", "split_seed"), _whole, "a whole number"),
+            (("budget_s", "min_train_s"), lambda v: _number(v) and v >= 0, "a number >= 0"),
+            (("min_gain",), _number, "a number"),
+        )  # fmt: skip
+        for names, test, expected in checks:
+            for name in names:
+                value = getattr(self, name)
+                if not (value is None and name in optional) and not test(value):
+                    raise UsageError(f"{name} must be {expected}, not {value!r}")
 
     @property
     def split_rng_seed(self) -> int:

@@ -207,15 +207,28 @@ def test_a_loop_begun_without_a_ceiling_resumes_without_one():
     assert LoopConfig.from_json(LoopConfig(categories=CATS).to_json()).abstention_ceiling == 0.8
 
 
-def test_a_hand_edited_share_in_the_loop_state_is_refused_on_resume(tmp_path):
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("abstention_ceiling", "high", "abstention_ceiling must be in [0, 1], not 'high'"),
+    ("rounds", 0, "rounds must be a positive whole number, not 0"),
+    ("samples_per_round", 12.5, "samples_per_round must be a positive whole number, not 12.5"),
+    ("split_seed", "7", "split_seed must be a whole number, not '7'"),
+    ("budget_s", -60, "budget_s must be a number >= 0, not -60"),
+])  # fmt: skip
+def test_a_hand_edited_value_in_the_loop_state_is_refused_on_resume(tmp_path, field, value, message):
     run_loop(tmp_path, RoundAwarePhases(GOOD), rounds=1)
     path = tmp_path / "loop" / "state.json"
     state = json.loads(path.read_text())
-    state["config"]["abstention_ceiling"] = "high"
+    state["config"][field] = value
     path.write_text(json.dumps(state))
-    with pytest.raises(UsageError, match=r"unreadable loop state \(abstention_ceiling must be in \[0, 1\], not 'high'\)"):
+    with pytest.raises(UsageError) as raised:
         run_loop(tmp_path, RoundAwarePhases(GOOD), rounds=1, resume=True)
+    assert str(raised.value) == f"{path}: unreadable loop state ({message})"
     assert json.loads(path.read_text()) == state  # nothing rewritten
+
+
+def test_a_config_without_caps_or_split_seed_is_valid():
+    config = LoopConfig(categories=CATS, probe_per_category=None, report_per_category=None, min_train_s=None)
+    assert config.split_rng_seed == config.seed
 
 
 def test_budget_stops_before_a_round_that_would_not_fit(tmp_path):
