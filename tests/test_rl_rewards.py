@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import rl.rewards as rewards
 from bfcl_adapter.categories import Category
 from bfcl_adapter.checking import score_case
 from bfcl_adapter.decoding import decode
@@ -29,12 +27,6 @@ from rl.rewards import (
 from tests.rl_fixtures import ABSTAIN, TOOLS, make_rows
 
 ROWS = make_rows(64, seed=11)
-
-
-def test_doctests() -> None:
-    result = doctest.testmod(rewards, optionflags=doctest.ELLIPSIS)
-    assert result.attempted >= 10
-    assert result.failed == 0
 
 
 def _columns(row: dict) -> dict:
