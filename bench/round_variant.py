@@ -130,7 +130,8 @@ def main() -> int:
     variant_acc = dict(summary.accuracy)
     result = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "commit": commit(),
-        "loop": str(args.loop), "round": args.round, "out": str(out), "changes": named_changes, "replay": replay, "samples": n, "seed": seed,
+        "loop": str(args.loop), "round": args.round, "out": str(out), "changes": named_changes, "replay": replay,
+        "samples": n, "seed": seed,
         "max_time_min": args.max_time, "wall_s": round(time.time() - started, 1),
         "steps": {"recorded": _steps(folder / "train"), "variant": _steps(out / "train")},
         "abstention_ceiling": ceiling,
@@ -144,7 +145,8 @@ def main() -> int:
     (out / "result.json").write_text(json.dumps(result, indent=2) + "\n")
     per_category = ", ".join(f"{c} {100 * a['recorded']:.1f} / {100 * a['variant']:.1f}"
                              for c, a in result["accuracy"].items())  # fmt: skip
-    named = ", ".join(f"{k}={v}" for k, v in named_changes.items()) or "no setting changed (the code at the commit)"
+    named = ", ".join(f"{k}={v}" for k, v in named_changes.items())
+    named = named or "no setting changed (the code at the commit)"
     variant = f"{named}, {n} samples, training <= {args.max_time:g} min"
     row = (f"| {result['date'][:10]} | {result['machine']} | {result['commit']} | {args.loop} r{args.round} | {variant} "
            f"| {result['steps']['recorded']} / {result['steps']['variant']} "
