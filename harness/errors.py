@@ -5,10 +5,18 @@ class UsageError(ValueError):
     """Bad input from the user: a path, an option, a file's content."""
 
 
+def is_number(value: object) -> bool:
+    """An int or float that is not a bool (JSON's true is no count) and not NaN."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def require_share(flag: str, value: float | None) -> None:
     """A share option (None when not given) must be a number in [0, 1]."""
-    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
-                              or not 0.0 <= value <= 1.0):  # fmt: skip
+    if value is not None and not (is_number(value) and 0.0 <= value <= 1.0):
         raise UsageError(f"{flag} must be in [0, 1], not {value!r}")
 
 

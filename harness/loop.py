@@ -33,7 +33,7 @@ from bfcl_adapter.categories import Category, Checker
 from bfcl_adapter.diagnosis.weights import effective_weight
 from bfcl_adapter.results import atomic_write_text
 
-from .errors import UsageError, require_share
+from .errors import UsageError, is_number, is_whole, require_share
 
 SCHEMA_VERSION = 1
 MAX_PROBE_FRACTION = 0.30
@@ -62,14 +62,6 @@ class Phases(Protocol):
 
 
 # --- configuration and state --------------------------------------------------------------------
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value  # NaN is not
 
 
 @dataclass
@@ -116,10 +108,10 @@ class LoopConfig:
         optional = {"probe_per_category", "report_per_category", "split_seed", "min_train_s"}
         checks = (  # (fields, test, what the value must be)
             (("rounds", "samples_per_round", "probe_per_category", "report_per_category"),
-             lambda v: _whole(v) and v > 0, "a positive whole number"),
-            (("seed", "split_seed"), _whole, "a whole number"),
-            (("budget_s", "min_train_s"), lambda v: _number(v) and v >= 0, "a number >= 0"),
-            (("min_gain",), _number, "a number"),
+             lambda v: is_whole(v) and v > 0, "a positive whole number"),
+            (("seed", "split_seed"), is_whole, "a whole number"),
+            (("budget_s", "min_train_s"), lambda v: is_number(v) and v >= 0, "a number >= 0"),
+            (("min_gain",), is_number, "a number"),
         )  # fmt: skip
         for names, test, expected in checks:
             for name in names:
