@@ -422,20 +422,18 @@ class UserSimulator:
         pairs: list[str] = []
         alternatives: dict[str, list[Any]] = {}
         relative = False
-        bare = _bare_names(intent, names, rng)
-        said_bare = 0
+        bare = _bare_candidate(intent, names, rng)
         for name in names:
             schema = props.get(name, {})
-            if name in bare:
-                # Said without its label ("the price of 'Starry Night'", "in Lima", "by Queen"): which
-                # parameter it fills is read from the tool, as in BFCL's questions. Only where the
-                # kind of value or its preposition tells it from every other stated value.
+            if name == bare:
+                # Said without its label ("the price of 'Starry Night'"): which parameter it fills is
+                # read from the tool, as in BFCL's questions. Only for a value whose kind no other
+                # stated value shares, so the call stays unambiguous.
                 text, alts, rel = self.say(name, schema, intent.arguments[name], rng, style)
                 relative |= rel
                 if alts:
                     alternatives[name] = alts
-                pairs.insert(said_bare, rng.choice(bare[name]).format(value=text))
-                said_bare += 1
+                pairs.insert(0, rng.choice(_bare_templates(name)).format(value=text))
                 continue
             label = param_label(name, schema, rng)
             if name in intent.references:
@@ -519,24 +517,7 @@ class UserSimulator:
         return f"{docs}\nI have updated some more functions you can choose from. What about now?"
 
 
-_PLACE_WORDS = frozenset("location city place country region origin destination address venue".split())
-
-# A value said with a preposition instead of its label ("from km to miles", "in Lima", "by Queen", "the
-# top 10"), as BFCL's questions say most values: (words of the parameter name, kind of value, templates).
-# The first row whose words the name has decides; two values said with one preposition are not both
-# said bare unless their kinds differ ("in Lima" and "in 2024").
-_CUES: tuple[tuple[frozenset[str], str, tuple[str, ...]], ...] = (
-    (frozenset("from origin source since start departure".split()), "any", ("from {value}",)),
-    (frozenset("to destination target until end arrival".split()), "any", ("to {value}",)),
-    (frozenset({"near", "nearby", "around"}), "text", ("near {value}",)),
-    (_PLACE_WORDS, "text", ("in {value}", "for {value}")),
-    (frozenset("date day when".split()), "date", ("on {value}", "for {value}")),
-    (frozenset("author artist creator composer director writer singer band by".split()), "text", ("by {value}",)),
-    (frozenset("limit top n count results".split()), "number", ("the top {value}", "{value} of them")),
-    (frozenset({"year"}), "number", ("in {value}", "for {value}")),
-    (frozenset({"language", "lang", "locale"}), "text", ("in {value}",)),
-)
-CUE_SHARE = 0.5  # of the values a preposition can carry, the share said that way
+_PLACE_WORDS = frozenset("location city place country region near origin destination address venue".split())
 
 
 def _value_kind(value: Any) -> str | None:
@@ -547,42 +528,19 @@ def _value_kind(value: Any) -> str | None:
     return "number"
 
 
-def _cue(name: str, kind: str | None) -> tuple[str, ...] | None:
-    """The preposition templates that can carry a value of ``kind`` for parameter ``name``, or None."""
-    words = set(tokens(name))
-    for cue_words, cue_kind, templates in _CUES:
-        if words & cue_words:
-            return templates if kind and cue_kind in ("any", kind) else None
-    return None
-
-
-def _bare_names(intent: Any, names: Sequence[str], rng: random.Random,
-                share: float = 0.5) -> dict[str, tuple[str, ...]]:  # fmt: skip
-    """The stated parameters said without their label, each with its templates: at most one value
-    whose kind no other stated value shares (``share`` of requests with two or more values), and
-    values a preposition tells apart (``CUE_SHARE`` each)."""
+def _bare_candidate(intent: Any, names: Sequence[str], rng: random.Random, share: float = 0.5) -> str | None:
+    """A stated parameter whose value may be said without its label (its kind is unique), or None."""
     kinds = {n: _value_kind(intent.arguments[n]) for n in names
              if n not in intent.references and n not in intent.spoken}  # fmt: skip
     unique = [n for n, k in kinds.items() if k and sum(1 for other in kinds.values() if other == k) == 1]
-    bare: dict[str, tuple[str, ...]] = {}
-    if len(names) >= 2 and unique and rng.random() < share:
-        name = rng.choice(unique)
-        bare[name] = _bare_templates(name)
-    taken = {(bare[n][0].split(" ")[0], kinds[n]) for n in bare}
-    for name, kind in kinds.items():
-        templates = _cue(name, kind)
-        if name in bare or templates is None or rng.random() >= CUE_SHARE:
-            continue
-        key = (templates[0].split(" ")[0], kind)
-        if key not in taken:
-            taken.add(key)
-            bare[name] = templates
-    return bare
+    if len(names) < 2 or not unique or rng.random() >= share:
+        return None
+    return rng.choice(unique)
 
 
 def _bare_templates(name: str) -> tuple[str, ...]:
     words = set(tokens(name))
-    if words & _PLACE_WORDS or "near" in words:
+    if words & _PLACE_WORDS:
         return ("in {value}", "for {value}")
     if words & {"date", "day", "when"}:
         return ("on {value}", "for {value}")

@@ -195,27 +195,3 @@ def test_a_value_of_a_unique_kind_is_sometimes_said_without_its_label():
         assert "casa lupa" in text and ("4" in text or "four" in text)
         bare += "restaurant" not in text or "party" not in text
     assert 5 <= bare <= 50  # some values are read from the tool, most are labelled
-
-
-CONVERT = ToolSpec(
-    "convert_length", "Convert a length from one unit to another.",
-    {"type": "object", "properties": {
-        "value": {"type": "number"}, "from_unit": {"type": "string"}, "to_unit": {"type": "string"},
-        "city": {"type": "string"}, "limit": {"type": "integer"}},
-     "required": ["value", "from_unit", "to_unit"]},
-)  # fmt: skip
-
-
-def test_values_a_preposition_tells_apart_are_often_said_without_their_labels():
-    # BFCL asks "from km to miles", "in Lima", "the top 5": most values there carry no label.
-    user = UserSimulator()
-    gold = {"value": 12.5, "from_unit": "km", "to_unit": "mi", "city": "Lima", "limit": 5}
-    cued = {"from km": 0, "in lima": 0, "top 5": 0}
-    for seed in range(80):
-        text = user.request([Intent(CONVERT, dict(gold))], Style(), random.Random(seed)).text.lower()
-        assert all(v in text for v in ("12.5", "km", "mi", "lima")) and ("5" in text or "five" in text)
-        for phrase in cued:
-            cued[phrase] += phrase in text
-        # two text values are never both said with one preposition and no label
-        assert not ("in lima" in text and "in km" in text)
-    assert all(15 <= n <= 70 for n in cued.values()), cued
