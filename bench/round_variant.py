@@ -73,7 +73,7 @@ def main() -> int:
 
     from bfcl_adapter.categories import Category
     from harness.errors import require_share
-    from harness.loop import LoopConfig, objective, replay_weights
+    from harness.loop import LoopConfig, cold_start, objective, replay_weights
     from harness.loop_phases import PhaseSettings, RealPhases
 
     folder = args.loop / f"round_{args.round:03d}"
@@ -106,11 +106,13 @@ def main() -> int:
         # The round synthesized from the gaps of the model it started from: its round's eval folder.
         start_round = Path(start).parent if Path(start).name == "train" else args.loop / "round_000"
         replay = dict(manifest.get("replay", {}))
+        start_scores = {c.value: a for c, a in _scores(start_round / "eval" / "scores.json", config.categories).items()}
+        # The loop's cold-start rule: a start model that passes no probed call case trains SFT alone
+        # (round 1 from the embedded model), where `auto` alone would spend a quarter on GRPO.
+        cold = cold_start(start_scores)
         if args.abstention_share is not None:
             # The loop's own rule on the start model's probe scores, with the other abstention share.
-            start_scores = _scores(start_round / "eval" / "scores.json", config.categories)
-            replay = replay_weights(replace(config, abstention_share=args.abstention_share),
-                                    {c.value: a for c, a in start_scores.items()})  # fmt: skip
+            replay = replay_weights(replace(config, abstention_share=args.abstention_share), start_scores)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:  # what the loop directory holds
         print(f"round_variant: error: {folder}: unreadable round ({exc!r})", file=sys.stderr)
         return 2
@@ -123,7 +125,7 @@ def main() -> int:
     if not (out / "verify" / "train.jsonl").is_file():
         phases.verify(out / "synth", out / "verify")
     if not (out / "train" / "closeloop.json").is_file():
-        phases.train(start, out / "verify", out / "train", 1.0, seed, args.max_time * 60)
+        phases.train(start, out / "verify", out / "train", 1.0, seed, args.max_time * 60, cold_start=cold)
     ids = {Category(c): v for c, v in _probe_ids(folder / "eval").items()}
     summary = phases.evaluate(str(out / "train"), out / "eval", ids)
     start_acc, recorded_acc = (_scores(f / "eval" / "scores.json", ids) for f in (start_round, folder))

@@ -57,3 +57,54 @@ def test_probe_ids_and_scores_come_from_the_recorded_round(tmp_path, monkeypatch
         "simple_python": {"correct": 1, "total": 2, "accuracy": 0.5}, "multiple": {"accuracy": 1.0}}}))
     wanted = {Category(c): v for c, v in ids.items()}
     assert round_variant._scores(tmp_path / "scores.json", wanted) == {Category.SIMPLE_PYTHON: 0.5}
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize(("start_scores", "cold"), [
+    ({"simple_python": 0.0, "irrelevance": 1.0}, True),  # round 1 from the embedded model
+    ({"simple_python": 0.4, "irrelevance": 0.8}, False),
+])  # fmt: skip
+def test_a_round_from_a_model_that_passes_no_call_trains_as_the_loop_did(tmp_path, monkeypatch,
+                                                                       start_scores, cold) -> None:  # fmt: skip
+    monkeypatch.syspath_prepend(str(BENCH))
+    import round_variant
+
+    import harness.loop_phases
+    from bfcl_adapter.categories import Category
+    from harness.loop import LoopConfig
+
+    loop = tmp_path / "loop"
+    files = {"round_001/synth/manifest.json": {"seed": 0, "n": 10},
+             "round_001/train/closeloop.json": {"base_model": {"path": "default"}},
+             "round_001/eval/verdicts.jsonl": {"id": "simple_python_1", "category": "simple_python"},
+             "round_000/eval/scores.json": {"categories": {c: {"accuracy": a} for c, a in start_scores.items()}},
+             "phase_settings.json": {},
+             "state.json": {"config": LoopConfig([Category.SIMPLE_PYTHON, Category.IRRELEVANCE]).to_json()}}  # fmt: skip
+    for name, content in files.items():
+        (loop / name).parent.mkdir(parents=True, exist_ok=True)
+        (loop / name).write_text(json.dumps(content))
+    seen = {}
+
+    class FakePhases:
+        def __init__(self, settings) -> None:
+            pass
+
+        def synthesize(self, *args) -> None:
+            pass
+
+        def verify(self, *args) -> None:
+            pass
+
+        def train(self, *args, cold_start: bool = False) -> None:
+            seen["cold_start"] = cold_start
+            raise _Stop
+
+    monkeypatch.setattr(harness.loop_phases, "RealPhases", FakePhases)
+    monkeypatch.setattr(sys, "argv", ["round_variant", "--loop", str(loop), "--round", "1",
+                                      "--out", str(tmp_path / "out"), "--max-time", "1"])  # fmt: skip
+    with pytest.raises(_Stop):
+        round_variant.main()
+    assert seen == {"cold_start": cold}
