@@ -2,10 +2,11 @@
 
 A whole headline run costs about 105 minutes of the 2-core CPU; a data or training lever can be tried
 on one round for a third of that. This takes a finished loop directory and a round of it, and redoes
-that round with the recorded start model, seed, replay shares and gaps, but with the phase settings
-given here (say ``--multi-call-share 0.5``, or ``--abstention-share 0.3`` for the loop's share of
-abstention data) and a training-time cap; then it evaluates the candidate on the very probe cases the
-recorded round was judged on. Report-split entries are never touched.
+that round with the recorded start model, seed, replay shares, gaps and the loop's cold-start rule (SFT
+alone from a model that passes no probed call case), but with the phase settings given here (say
+``--multi-call-share 0.5``, or ``--abstention-share 0.3`` for the loop's share of abstention data) and a
+training-time cap; then it evaluates the candidate on the very probe cases the recorded round was judged
+on. Report-split entries are never touched.
 
 Writes OUT/{synth,verify,train,eval}, OUT/result.json (with each category's error types), and a row
 in bench/results/round_variant.md: the start model, the recorded round's candidate and the variant's,
