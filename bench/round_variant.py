@@ -114,6 +114,9 @@ def main() -> int:
         if args.abstention_share is not None:
             # The loop's own rule on the start model's probe scores, with the other abstention share.
             replay = replay_weights(replace(config, abstention_share=args.abstention_share), start_scores)
+    except OSError as exc:  # the start model's probe scores (round_000 for round 1)
+        print(f"round_variant: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
     except (ValueError, TypeError, KeyError, AttributeError) as exc:  # what the loop directory holds
         print(f"round_variant: error: {folder}: unreadable round ({exc!r})", file=sys.stderr)
         return 2

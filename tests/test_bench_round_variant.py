@@ -108,3 +108,7 @@ def test_a_round_from_a_model_that_passes_no_call_trains_as_the_loop_did(tmp_pat
     with pytest.raises(_Stop):
         round_variant.main()
     assert seen == {"cold_start": cold}
+    # Without the start model's probe scores: one error line before any work, not a traceback.
+    (loop / "round_000/eval/scores.json").unlink()
+    seen.clear()
+    assert round_variant.main() == 2 and not seen
