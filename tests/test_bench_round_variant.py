@@ -82,7 +82,8 @@ def test_a_round_from_a_model_that_passes_no_call_trains_as_the_loop_did(tmp_pat
              "round_001/eval/verdicts.jsonl": {"id": "simple_python_1", "category": "simple_python"},
              "round_000/eval/scores.json": {"categories": {c: {"accuracy": a} for c, a in start_scores.items()}},
              "phase_settings.json": {},
-             "state.json": {"config": LoopConfig([Category.SIMPLE_PYTHON, Category.IRRELEVANCE]).to_json()}}  # fmt: skip
+             "state.json": {"config": LoopConfig([Category.SIMPLE_PYTHON, Category.IRRELEVANCE]).to_json()},
+             }  # fmt: skip
     for name, content in files.items():
         (loop / name).parent.mkdir(parents=True, exist_ok=True)
         (loop / name).write_text(json.dumps(content))
