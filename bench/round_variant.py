@@ -107,14 +107,15 @@ def main() -> int:
         # The round synthesized from the gaps of the model it started from: its round's eval folder.
         start_round = Path(start).parent if Path(start).name == "train" else args.loop / "round_000"
         replay = dict(manifest.get("replay", {}))
-        start_scores = {c.value: a for c, a in _scores(start_round / "eval" / "scores.json", config.categories).items()}
+        start_acc = _scores(start_round / "eval" / "scores.json", config.categories)
+        start_scores = {c.value: a for c, a in start_acc.items()}
         # The loop's cold-start rule: a start model that passes no probed call case trains SFT alone
         # (round 1 from the embedded model), where `auto` alone would spend a quarter on GRPO.
         cold = cold_start(start_scores)
         if args.abstention_share is not None:
             # The loop's own rule on the start model's probe scores, with the other abstention share.
             replay = replay_weights(replace(config, abstention_share=args.abstention_share), start_scores)
-    except OSError as exc:  # the start model's probe scores (round_000 for round 1)
+    except OSError as exc:  # a file the round needs, e.g. the start model's scores (round_000 for round 1)
         print(f"round_variant: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2
     except (ValueError, TypeError, KeyError, AttributeError) as exc:  # what the loop directory holds
@@ -132,7 +133,8 @@ def main() -> int:
         phases.train(start, out / "verify", out / "train", 1.0, seed, args.max_time * 60, cold_start=cold)
     ids = {Category(c): v for c, v in _probe_ids(folder / "eval").items()}
     summary = phases.evaluate(str(out / "train"), out / "eval", ids)
-    start_acc, recorded_acc = (_scores(f / "eval" / "scores.json", ids) for f in (start_round, folder))
+    start_acc = {c: a for c, a in start_acc.items() if c in ids}  # read above; the probed categories
+    recorded_acc = _scores(folder / "eval" / "scores.json", ids)
     variant_acc = dict(summary.accuracy)
     result = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "commit": commit(),
