@@ -752,20 +752,25 @@ def recipe_multiple(inp: RecipeInput) -> Plan:
 
 def recipe_parallel(inp: RecipeInput) -> Plan:
     """The same tool several times in one step, with different values."""
-    spec = inp.pool.pick(inp.rng, inp.knobs)
-    count = inp.rng.randint(*inp.knobs.parallel_calls)
-    share = inp.rng.random() * 0.4
-    first = _intent(spec, inp, optional_share=share)
-    varied = _varied_intents(spec, first, count, inp) if inp.rng.random() < inp.knobs.compact_parallel else None
-    intents = varied or [first]
-    for _ in range(count - 1 if varied is None else 0):
-        keep = {k: v for k, v in first.arguments.items() if inp.rng.random() < 0.3}
-        nxt = Intent(spec, draw_arguments(spec, inp.rng, inp.knobs, optional_share=0.0, fixed=keep))
-        for name in first.arguments:  # same parameter set, so "again with ..." reads naturally
-            nxt.arguments.setdefault(name, draw_value(inp.rng, name, spec.parameters["properties"][name]))
-        nxt.arguments = _ground(spec, {k: nxt.arguments[k] for k in first.arguments}, inp)
-        if nxt.arguments != first.arguments and all(nxt.arguments != i.arguments for i in intents):
-            intents.append(nxt)
+    for _ in range(5):  # a tool whose values keep coming out the same gives way to another
+        spec = inp.pool.pick(inp.rng, inp.knobs)
+        count = inp.rng.randint(*inp.knobs.parallel_calls)
+        share = inp.rng.random() * 0.4
+        first = _intent(spec, inp, optional_share=share)
+        varied = _varied_intents(spec, first, count, inp) if inp.rng.random() < inp.knobs.compact_parallel else None
+        intents = varied or [first]
+        for _ in range(count - 1 if varied is None else 0):
+            keep = {k: v for k, v in first.arguments.items() if inp.rng.random() < 0.3}
+            nxt = Intent(spec, draw_arguments(spec, inp.rng, inp.knobs, optional_share=0.0, fixed=keep))
+            for name in first.arguments:  # same parameter set, so "again with ..." reads naturally
+                nxt.arguments.setdefault(name, draw_value(inp.rng, name, spec.parameters["properties"][name]))
+            nxt.arguments = _ground(spec, {k: nxt.arguments[k] for k in first.arguments}, inp)
+            if nxt.arguments != first.arguments and all(nxt.arguments != i.arguments for i in intents):
+                intents.append(nxt)
+        if len(intents) >= 2:
+            break
+    else:
+        raise LookupError("no tool gave two different parallel calls")
     live = inp.category.group.value == "Live"
     tools = [spec]
     if live and inp.rng.random() < 0.5:
