@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Sequence, runtime_checkable
 
 from bfcl_adapter.types import Call
 
-from .server.values import FRACTION_HINT, MONEY_WORDS, anchor_date, tokens
+from .server.values import anchor_date, tokens
 
 if TYPE_CHECKING:
     from .recipes import Intent, Style
@@ -155,8 +155,6 @@ _LOOK_UP = frozenset("get fetch retrieve calculate compute estimate find list re
 _ASKING = ("What is {thing}", "What's {thing}", "Tell me {thing}", "I'd like to know {thing}",
            "Do you know {thing}")  # fmt: skip
 QUESTION_SHARE = 0.5  # look-up requests asked as questions, as BFCL's often are
-ORDINAL_SHARE = 0.25  # runs of one tool told call by call after a count, as BFCL's parallel questions often are
-_ORDINALS = "first second third fourth fifth sixth".split()
 
 
 def question_form(action: str, rng: random.Random) -> str | None:
@@ -215,19 +213,9 @@ def _unit_of(name: str) -> str | None:
     return _UNIT_SUFFIX.get(toks[-1]) if len(toks) > 1 else None
 
 
-def _number_text(value: float, rng: random.Random, style: "Style", name: str,
-                 schema: dict[str, Any] | None = None, money: bool = True) -> str:  # fmt: skip
+def _number_text(value: float, rng: random.Random, style: "Style", name: str) -> str:
     if isinstance(value, bool):
         return str(value).lower()
-    description = str((schema or {}).get("description", ""))
-    if isinstance(value, float) and 0 < value < 1 and FRACTION_HINT.search(description) and rng.random() < 0.6:
-        percent = f"{round(value * 100, 6):g}"
-        return rng.choice((f"{percent}%", f"{percent} percent"))  # "4%" for 0.04: the model converts back
-    kind = (schema or {}).get("type")
-    if money and kind in ("number", "float") and set(tokens(name)) & MONEY_WORDS and value > 0 and rng.random() < 0.5:
-        said = _money_text(value, rng)
-        if said:
-            return said
     if isinstance(value, int) and 0 <= value <= 12 and style.number_words and rng.random() < 0.5:
         return _NUMBER_WORDS[value]
     if isinstance(value, int) and abs(value) >= 10000 and rng.random() < 0.5:
@@ -241,22 +229,7 @@ def _number_text(value: float, rng: random.Random, style: "Style", name: str,
         converted = _in_other_unit(value, unit)
         if converted:
             return converted  # "25,000 metres" for radius_km=25: the model must convert back
-    if unit == "%" and style.units:
-        return f"{text}%"
     return f"{text} {unit}" if unit and style.units else text
-
-
-def _money_text(value: float, rng: random.Random) -> str | None:
-    """A sum as people write it ("$2,000,000", "$12.50", "1,500 dollars"), or None when it has
-    fractions of a cent."""
-    if float(value).is_integer():
-        whole = int(value)
-        digits = f"{whole:,}" if whole >= 1000 and rng.random() < 0.7 else str(whole)
-    elif round(value, 2) == value:
-        digits = f"{value:,.2f}" if value >= 1000 and rng.random() < 0.7 else f"{value:.2f}"
-    else:
-        return None
-    return rng.choice((f"${digits}", f"${digits}", f"{digits} dollars"))
 
 
 def _in_other_unit(value: float, unit: str) -> str | None:
@@ -337,25 +310,13 @@ class UserSimulator:
         relative = False
         previous: "Intent | None" = None
         compact: dict[int, tuple[int, list[str]]] = {}  # a run of one tool said in one sentence: start -> end
-        ordinal: dict[int, int] = {}  # a run of one tool told call by call: start -> end
         for start, end in _same_tool_runs(intents):
-            if 2 <= end - start <= len(_ORDINALS) and rng.random() < ORDINAL_SHARE:
-                ordinal[start] = end
-                continue
             varying = varying_arguments(intents[start:end])
             if varying and rng.random() < 0.85:
                 compact[start] = (end, varying)
         index = 0
         while index < len(intents):
             intent = intents[index]
-            if index in ordinal:
-                end = ordinal[index]
-                sentence, alts_by_row, rel = self._ordinal(intents[index:end], style, rng, first=index == 0)
-                relative |= rel
-                alternatives.update({index + row: alts for row, alts in alts_by_row.items()})
-                self._add_sentence(parts, sentence, index, rng)
-                previous, index = intents[end - 1], end
-                continue
             if index in compact:
                 end, varying = compact[index]
                 sentence, alts_by_row, rel = self._compact(intents[index:end], varying, style, rng, first=index == 0)
@@ -401,8 +362,7 @@ class UserSimulator:
         varying ones listed ("... for the cities Oslo, Lima and Pune", "... for A and B, each with X and Y")."""
         props = intents[0].tool.parameters.get("properties", {})
         shared = replace(intents[0], arguments={k: v for k, v in intents[0].arguments.items() if k not in varying})
-        money = not _states_currency(intents[0].arguments)
-        pairs, shared_alts, relative = self._mentions(shared, style, rng, money)
+        pairs, shared_alts, relative = self._mentions(shared, style, rng)
         alternatives: dict[int, dict[str, list[Any]]] = {}
         lists: list[str] = []
         for name in varying:
@@ -410,7 +370,7 @@ class UserSimulator:
             spoken: list[str] = []
             for raw in values:
                 value = json.loads(raw)
-                text, alts, rel = self.say(name, props.get(name, {}), value, rng, style, money)
+                text, alts, rel = self.say(name, props.get(name, {}), value, rng, style)
                 relative |= rel
                 spoken.append(text)
                 for index, intent in enumerate(intents):
@@ -426,29 +386,6 @@ class UserSimulator:
         varied = lists[0] if len(lists) == 1 else f"{lists[0]}, {rng.choice(_EACH)} {lists[1]}"
         intent_text = self._sentence(intents[0], pairs, style, rng, first=first)
         return f"{intent_text} {varied}".strip(), alternatives, relative
-
-    def _ordinal(self, intents: Sequence["Intent"], style: "Style", rng: random.Random,
-                 first: bool = True) -> tuple[str, dict[int, dict[str, list[Any]]], bool]:  # fmt: skip
-        """Calls of one tool told one by one after their count ("... for three cases. The first one:
-        ... The second one: ...", or "...: the first with ..., the second with ...")."""
-        alternatives: dict[int, dict[str, list[Any]]] = {}
-        relative = False
-        told: list[str] = []
-        for row, intent in enumerate(intents):
-            pairs, alts, rel = self._mentions(intent, style, rng)
-            relative |= rel
-            if alts:
-                alternatives[row] = alts
-            joined = self._join(pairs, rng)
-            told.append(joined[4:] if joined.startswith("and ") else joined)
-        head = self._sentence(intents[0], [], style, rng, first=first).rstrip("?.! ")
-        count = f"{_NUMBER_WORDS[len(intents)]} {rng.choice(('cases', 'cases', 'sets of values'))}"
-        if rng.random() < 0.5:
-            body = " ".join(f"The {_ORDINALS[i]} one: {text}." for i, text in enumerate(told))
-            return f"{head} for {count}. {body}", alternatives, relative
-        items = [f"the {_ORDINALS[i]} {text if text.startswith(('with ', 'using ', 'where ', 'for ', 'in ', 'on ', 'of ')) else 'with ' + text}"
-                 for i, text in enumerate(told)]  # fmt: skip
-        return f"{head} for {count}: {', '.join(items[:-1])} and {items[-1]}", alternatives, relative
 
     def _sentence(self, intent: "Intent", pairs: list[str], style: "Style", rng: random.Random, first: bool) -> str:
         opener = rng.choice(_OPENERS) if first else ""
@@ -477,10 +414,8 @@ class UserSimulator:
             return ", ".join(pairs[:-1]) + " and " + pairs[-1]
         return ", ".join(pairs)
 
-    def _mentions(self, intent: "Intent", style: "Style", rng: random.Random,
-                  money: bool | None = None) -> tuple[list[str], dict[str, list[Any]], bool]:  # fmt: skip
+    def _mentions(self, intent: "Intent", style: "Style", rng: random.Random) -> tuple[list[str], dict[str, list[Any]], bool]:
         props = intent.tool.parameters.get("properties", {})
-        money = not _states_currency(intent.arguments) if money is None else money
         names = [n for n in intent.arguments if n not in intent.withheld]
         if rng.random() < 0.4:
             rng.shuffle(names)
@@ -494,7 +429,7 @@ class UserSimulator:
                 # Said without its label ("the price of 'Starry Night'"): which parameter it fills is
                 # read from the tool, as in BFCL's questions. Only for a value whose kind no other
                 # stated value shares, so the call stays unambiguous.
-                text, alts, rel = self.say(name, schema, intent.arguments[name], rng, style, money)
+                text, alts, rel = self.say(name, schema, intent.arguments[name], rng, style)
                 relative |= rel
                 if alts:
                     alternatives[name] = alts
@@ -511,7 +446,7 @@ class UserSimulator:
             if isinstance(value, bool):
                 pairs.append(rng.choice(_TRUE if value else _FALSE).format(label=label))
                 continue
-            text, alts, rel = self.say(name, schema, value, rng, style, money)
+            text, alts, rel = self.say(name, schema, value, rng, style)
             relative |= rel
             if alts:
                 alternatives[name] = alts
@@ -519,13 +454,12 @@ class UserSimulator:
         return pairs, alternatives, relative
 
     def say(self, name: str, schema: dict[str, Any], value: Any, rng: random.Random,
-            style: "Style", money: bool = True) -> tuple[str, list[Any], bool]:  # fmt: skip
-        """How one value is written in the request, plus extra acceptable values. ``money``: a sum
-        may be written in dollars (not when the call names its own currency)."""
+            style: "Style") -> tuple[str, list[Any], bool]:  # fmt: skip
+        """How one value is written in the request, plus extra acceptable values."""
         if isinstance(value, bool):
             return ("yes" if value else "no"), [], False
         if isinstance(value, (int, float)):
-            return _number_text(value, rng, style, name, schema, money), [], False
+            return _number_text(value, rng, style, name), [], False
         if isinstance(value, str):
             if schema.get("format") == "date" or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                 return _date_text(value, rng, style, schema)
@@ -534,13 +468,13 @@ class UserSimulator:
             quote = rng.random() < (0.8 if re.search(r"[\s,]", value) else 0.3)
             return (f"'{value}'" if quote and "'" not in value else value), [], False
         if isinstance(value, list):
-            items = [self.say(name, schema.get("items", {}), v, rng, style, money)[0] for v in value]
+            items = [self.say(name, schema.get("items", {}), v, rng, style)[0] for v in value]
             if rng.random() < 0.3:
                 return "[" + ", ".join(items) + "]", [], False
             return (", ".join(items[:-1]) + " and " + items[-1]) if len(items) > 1 else "".join(items), [], False
         if isinstance(value, dict):
-            sub, money = schema.get("properties", {}), money and not _states_currency(value)
-            inner = [f"{humanize(k)} {self.say(k, sub.get(k, {}), v, rng, style, money)[0]}" for k, v in value.items()]
+            sub = schema.get("properties", {})
+            inner = [f"{humanize(k)} {self.say(k, sub.get(k, {}), v, rng, style)[0]}" for k, v in value.items()]
             return "{" + ", ".join(inner) + "}", [], False
         return json.dumps(value), [], False
 
@@ -573,8 +507,7 @@ class UserSimulator:
         elif isinstance(value, bool):
             text, alts = ("yes" if value else "no"), []
         else:
-            money = not _states_currency(intent.arguments)
-            text, alts, _ = self.say(name, schema, value, rng, style.plain(), money)
+            text, alts, _ = self.say(name, schema, value, rng, style.plain())
         template = rng.choice(("Oh right, the {label} is {value}.", "Use {value}.", "{value}, sorry.",
                                "It should be {value}.", "The {label} is {value}.", "Sorry - {value}."))  # fmt: skip
         return Utterance(template.format(label=param_label(name, schema), value=text), {0: {name: alts}} if alts else {})
@@ -585,12 +518,6 @@ class UserSimulator:
 
 
 _PLACE_WORDS = frozenset("location city place country region near origin destination address venue".split())
-
-
-def _states_currency(arguments: dict[str, Any]) -> bool:
-    """Whether a call names its own currency (a sum in it is then not said in dollars)."""
-    return any("currency" in name or "fiat" in name or isinstance(value, str) and re.fullmatch(r"[A-Z]{3}", value)
-               for name, value in arguments.items())  # fmt: skip
 
 
 def _value_kind(value: Any) -> str | None:

@@ -152,34 +152,6 @@ def test_indirect_mentions_use_other_units():
     assert "2 hours" in hours
 
 
-def test_sums_may_be_said_in_dollars_and_fraction_rates_in_percent():
-    from synth.verify.normalise import numbers_in
-
-    user = UserSimulator()
-    rate = {"type": "number", "description": "Yearly interest rate as a decimal fraction"}
-    rates = {user.say("interest_rate", rate, 0.04, random.Random(s), Style())[0] for s in range(40)}
-    assert {"4%", "4 percent", "0.04"} <= rates  # the model reads the doc and converts back
-    assert all(0.04 in numbers_in(text) for text in rates)  # and grounding still finds the value
-    amount = {"type": "number", "description": "Amount invested"}
-    sums = {user.say("principal", amount, 2000000.0, random.Random(s), Style())[0] for s in range(40)}
-    assert {"$2,000,000", "$2000000"} <= sums and all(2000000.0 in numbers_in(text) for text in sums)
-    assert all("$" not in user.say("principal", amount, 2000000.0, random.Random(s), Style(), money=False)[0]
-               for s in range(40))  # a call that names its own currency
-    counts = {user.say("amount", {"type": "integer"}, 12, random.Random(s), Style())[0] for s in range(40)}
-    assert not any("$" in text or "dollars" in text for text in counts)  # "amount" of days is no sum
-
-
-def test_drawn_rates_and_sums_look_like_what_people_say():
-    from synth.server.values import draw_value
-
-    fraction = {"type": "number", "description": "Tax rate as a decimal fraction", "minimum": 0, "maximum": 1}
-    rates = [draw_value(random.Random(s), "tax_rate", fraction) for s in range(50)]
-    assert all(0.01 <= r <= 0.3 for r in rates)
-    sums = [draw_value(random.Random(s), "principal", {"type": "number"}) for s in range(100)]
-    assert any(v >= 1000 and v % 100 == 0 for v in sums) and any(v < 1500 and not v.is_integer() for v in sums)
-    assert all(1 <= draw_value(random.Random(s), "amount", {"type": "integer", "maximum": 90}) <= 90 for s in range(50))
-
-
 def _party(size: int, date: str = "2025-06-13", place: str = "Casa Lupa") -> Intent:
     return Intent(BOOK, {"restaurant": place, "party_size": size, "date": date})
 
@@ -191,15 +163,13 @@ def test_calls_that_differ_in_one_or_two_arguments_are_said_compactly():
     assert varying_arguments(pairs[:3]) == []  # not every combination: said call by call
     assert varying_arguments([_party(2)]) == []
     user = UserSimulator()
-    compact = ordinal = 0
-    for seed in range(60):
+    compact = 0
+    for seed in range(30):
         text = user.request([_party(2), _party(5), _party(7)], Style(), random.Random(seed)).text
         assert text.lower().count("casa lupa") >= 1
         assert all(n in text or w in text for n, w in (("2", "two"), ("5", "five"), ("7", "seven")))
         compact += text.lower().count("casa lupa") == 1
-        ordinal += "three" in text.lower() and all(f"{o} " in text.lower() for o in ("first", "second", "third"))
-    assert compact >= 28  # shared values said once, most of the time
-    assert 6 <= ordinal <= 25  # else told call by call after their count ("for three cases: the first ...")
+    assert compact >= 20  # shared values said once, most of the time
 
 
 def test_parallel_recipe_varies_a_few_arguments_over_shared_ones():

@@ -308,12 +308,6 @@ def _string(rng: random.Random, name: str, schema: Schema) -> str:
     return _fit_length(rng, value, schema)
 
 
-# A rate given as a decimal fraction ("as a decimal fraction, e.g. 0.08"), not in percent.
-FRACTION_HINT = re.compile(r"\b(decimal fraction|as a fraction|as a decimal|as a proportion)\b", re.I)
-MONEY_WORDS = frozenset({"price", "amount", "cost", "salary", "budget", "balance", "fee", "income", "principal",
-                         "payment", "deposit", "revenue", "investment", "loan", "costs", "withdrawal"})  # fmt: skip
-
-
 def _number(rng: random.Random, name: str, schema: Schema, integer: bool) -> int | float:
     low, high, decimals = 1.0, 100.0, (0 if integer else 2)
     toks = set(tokens(name))
@@ -321,11 +315,6 @@ def _number(rng: random.Random, name: str, schema: Schema, integer: bool) -> int
         if keys & toks:
             low, high, decimals = bounds
             break
-    if not integer and FRACTION_HINT.search(str(schema.get("description", ""))):
-        low, high, decimals = 0.01, 0.3, 2
-    elif not integer and toks & MONEY_WORDS and "maximum" not in schema and "exclusiveMaximum" not in schema and rng.random() < 0.3:
-        # Sums as people name them: round thousands, sometimes large ("$250,000").
-        return float(rng.randint(1, 500) * rng.choice((100, 1000)))
     if integer:
         decimals = 0
     elif decimals == 0:
