@@ -303,3 +303,13 @@ def test_multi_call_cap_leaves_single_calls_the_rest_of_the_round(tmp_path):
     assert capped["irrelevance"] == free["irrelevance"] == 40  # the abstention share is untouched
     assert capped["parallel"] + capped["parallel_multiple"] == 8  # 20% of the 40 call samples
     assert free["parallel"] + free["parallel_multiple"] == 20  # as the gaps say: half
+
+
+def test_a_parallel_plan_never_holds_a_single_call():
+    from synth.recipes import RecipeInput, recipe_parallel
+    from synth.spec import ToolSpec
+
+    fixed = ToolSpec("set_mode", "Set the device mode.", {"type": "object", "properties": {
+        "mode": {"type": "string", "enum": ["eco"]}}, "required": ["mode"]})  # fmt: skip
+    with pytest.raises(LookupError):  # every call would be the same one: no plan, not a one-call "parallel"
+        recipe_parallel(RecipeInput(Category.PARALLEL, ToolPool([fixed]), random.Random(0), Knobs()))
