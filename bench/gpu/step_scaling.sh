@@ -7,15 +7,16 @@
 #   data_recipe.py prepare --work .gpu5/w3200 --recipes default --samples 3200
 # (each with the base model's round-0 evaluation copied to base/), then
 #   tar -czf .gpu2/recipes.tar.gz --exclude='*/synth' -C .gpu5 .
-# Results land in $OUT/data_recipe.jsonl. STEPS (CPU round 1's steps) and MORE (the longer runs) set.
+# Results land in $OUT/data_recipe.jsonl. STEPS (CPU round 1's steps) and MORE (the longer runs) set;
+# RUNS picks the arms (work:steps, in order), e.g. RUNS="w3200:564" for one call of the 10-minute limit.
 set -uo pipefail
 source bench/gpu/assemble.sh
 mkdir -p /tmp/recipes && tar -xzf .gpu2/recipes.tar.gz -C /tmp/recipes || exit 1
-cp -r /tmp/recipes/w800 /tmp/recipes/w800long
+[ -d /tmp/recipes/w800long ] || cp -r /tmp/recipes/w800 /tmp/recipes/w800long
 STEPS=${STEPS:-188}
 MORE=${MORE:-564}
-for run in "w800 $STEPS" "w800long $MORE" "w3200 $MORE"; do
-    set -- $run
+for run in ${RUNS:-w800:$STEPS w800long:$MORE w3200:$MORE}; do
+    set -- ${run/:/ }
     timeout "${RECIPE_TIMEOUT:-300}" python3 bench/gpu/data_recipe.py train --work "/tmp/recipes/$1" --out "$OUT" \
         --recipes default --steps "$2" >> "$OUT/recipe.log" 2>&1
     echo "$1 $2 steps rc=$? after ${SECONDS} s" | tee -a "$OUT/machine.txt"
