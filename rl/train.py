@@ -10,6 +10,7 @@ skips the finished stages and resumes the current one from its newest checkpoint
     seed = 0
     max_steps = 200          # cap per stage (also --max-steps)
     max_seconds = 1800       # wall-clock cap for the whole run (also --max-time); SFT gets 3/4 of it before GRPO
+    grpo_min_steps = 8       # auto: SFT alone when GRPO could not run this many steps in its quarter
     [lora]                   # peft LoraConfig options for both stages (absent: full fine-tuning)
     [sft]                    # closeloop SFT knobs (rl.sft.SFTSettings)
     [sft.trl]                # any trl SFTConfig field
@@ -27,14 +28,15 @@ from typing import Any
 
 from .checkpoint import CLOSELOOP_JSON, SCHEMA_VERSION, export_final, now_iso, read_closeloop_json, versions
 from .checkpoint import write_json_atomic
-from .common import ConfigError, TrainError, is_main_process, wait_for_file
+from .common import ConfigError, TrainError, device_kind, is_main_process, wait_for_file
 from .data import load_train_data
-from .grpo import GRPOSettings, ProbeResult
+from .grpo import GRPOSettings, ProbeResult, default_grpo_args
 from .sft import SFTSettings
 
 METHODS = ("sft", "grpo", "sft+grpo", "auto")
 REQUEST_FILE = "train-request.json"
 BASE_PROBE_FILE = "probe-base.json"
+SFT_SHARE = 0.75  # of max_seconds, when SFT runs before GRPO
 
 
 @dataclass
@@ -49,6 +51,12 @@ class TrainSettings:
     # GRPO trains on those alone: a CPU loop's round 2 found 2 of 16 at a pass rate of 0.84, chose
     # GRPO alone, ran its 3 steps in 8 minutes and left 32 of the round's 40 unused (headline14).
     sft_below_informative_share: float = 0.25
+    # auto: GRPO after SFT only if its quarter of max_seconds affords at least this many steps (estimated
+    # from the probe, `affordable_grpo_steps`); else SFT takes the whole time (0: always GRPO after).
+    # A CPU round 2 spent 525 of its 2707 s on a GRPO probe and 3 steps at lr 5e-6 (headline17), the
+    # time of ~37 SFT steps; 3 GRPO steps alone moved a round's probe objective by 0.2 points (37.2 ->
+    # 37.4, bench/results/round_variant.md).
+    grpo_min_steps: int = 8
     sft: SFTSettings = field(default_factory=SFTSettings)
     grpo: GRPOSettings = field(default_factory=GRPOSettings)
 
@@ -62,6 +70,9 @@ class TrainSettings:
                                              or not isinstance(self.max_seconds, (int, float))
                                              or self.max_seconds <= 0):  # fmt: skip
             raise ConfigError(f"max_seconds must be a positive number, not {self.max_seconds!r}")
+        steps = self.grpo_min_steps
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+            raise ConfigError(f"grpo_min_steps must be a whole number >= 0, not {self.grpo_min_steps!r}")
         for name in ("sft_below_pass_rate", "sft_below_informative_share"):
             share = getattr(self, name)
             if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
@@ -71,7 +82,7 @@ class TrainSettings:
     def from_dict(cls, data: dict[str, Any]) -> "TrainSettings":
         data = dict(data)
         known = {"method", "seed", "max_steps", "max_seconds", "sft_below_pass_rate", "sft_below_informative_share",
-                 "lora", "sft", "grpo"}  # fmt: skip
+                 "grpo_min_steps", "lora", "sft", "grpo"}  # fmt: skip
         for key in data:
             if key not in known:
                 raise ConfigError(f"{key} is not a setting (known: {', '.join(sorted(known))})")
@@ -188,7 +199,7 @@ def train(model_dir: str | Path, data_dir: str | Path, out: str | Path, settings
     notes: list[str] = []
     end = started + settings.max_seconds if settings.max_seconds else None
     # SFT first: it is what a cold start needs; GRPO refines in the quarter left.
-    sft_end = started + 0.75 * settings.max_seconds if settings.max_seconds and plan == "sft+grpo" else end
+    sft_end = started + SFT_SHARE * settings.max_seconds if settings.max_seconds and plan == "sft+grpo" else end
     if plan in ("sft", "sft+grpo"):
         hooks = [Deadline(sft_end)] if sft_end else []
         result = run_sft(current, data, stages_dir / "sft", settings.sft, seed=settings.seed,
@@ -265,14 +276,19 @@ def auto_method(probe: ProbeResult, settings: TrainSettings) -> tuple[str, str]:
     """``auto``'s choice from a probe of the base model: SFT first on a cold start (no prompt's reward
     varies), while the model passes fewer than ``sft_below_pass_rate`` of the probed prompts, or while
     fewer than ``sft_below_informative_share`` of them are informative (GRPO learns from those alone);
-    GRPO alone otherwise.
+    GRPO alone otherwise. SFT alone where GRPO after it could not run ``grpo_min_steps`` steps in its
+    share of ``max_seconds`` (judged by the probe's time).
 
-    >>> def probe(pass_rates):
-    ...     return ProbeResult([{}] * len(pass_rates), pass_rates, [], generations=4, seconds=0.0)
+    >>> def probe(pass_rates, seconds=0.0):
+    ...     return ProbeResult([{}] * len(pass_rates), pass_rates, [], generations=4, seconds=seconds)
     >>> auto_method(probe([0.0, 0.0]), TrainSettings())[0]
     'sft+grpo'
     >>> auto_method(probe([1.0] * 14 + [0.5, 0.25]), TrainSettings())
     ('sft+grpo', 'pass rate 0.92 but 2 of 16 probed prompts have 0 < pass rate < 1 (< 0.25): SFT first')
+    >>> auto_method(probe([0.0] * 16, seconds=117.0), TrainSettings(max_seconds=2707))[0]
+    'sft'
+    >>> auto_method(probe([0.0] * 16, seconds=3.0), TrainSettings(max_seconds=600))[0]
+    'sft+grpo'
     >>> auto_method(probe([1.0] * 12 + [0.5] * 4), TrainSettings())
     ('grpo', '4 of 16 probed prompts have 0 < pass rate < 1')
     """
@@ -282,12 +298,55 @@ def auto_method(probe: ProbeResult, settings: TrainSettings) -> tuple[str, str]:
         # No group's reward varies: a cold start when nothing passes; otherwise each prompt is passed
         # always or never (the model knows the training data's easy prompts and misses the rest).
         kind = "cold start" if mean == 0 else "all-or-nothing groups"
-        return "sft+grpo", f"{kind}: no probed prompt has reward variance (mean pass rate {mean:.2f})"
-    if mean < settings.sft_below_pass_rate:
-        return "sft+grpo", f"mean pass rate {mean:.2f} < {settings.sft_below_pass_rate:g}: SFT first ({counted})"
-    if informative < settings.sft_below_informative_share * len(probe.rows):
-        return "sft+grpo", f"pass rate {mean:.2f} but {counted} (< {settings.sft_below_informative_share:g}): SFT first"
-    return "grpo", counted
+        reason = f"{kind}: no probed prompt has reward variance (mean pass rate {mean:.2f})"
+    elif mean < settings.sft_below_pass_rate:
+        reason = f"mean pass rate {mean:.2f} < {settings.sft_below_pass_rate:g}: SFT first ({counted})"
+    elif informative < settings.sft_below_informative_share * len(probe.rows):
+        reason = f"pass rate {mean:.2f} but {counted} (< {settings.sft_below_informative_share:g}): SFT first"
+    else:
+        return "grpo", counted
+    if settings.max_seconds and settings.grpo_min_steps:
+        quarter = (1 - SFT_SHARE) * settings.max_seconds
+        trl_args = {**default_grpo_args(device_kind()), **settings.grpo.trl_args}
+        steps = affordable_grpo_steps(probe.seconds, len(probe.rows), quarter, grpo_prompts_per_step(trl_args))
+        if steps < settings.grpo_min_steps:
+            return "sft", (f"{reason}; GRPO after it would afford about {steps} steps in {quarter:.0f} s "
+                           f"(< grpo_min_steps {settings.grpo_min_steps}): SFT takes the whole time")  # fmt: skip
+    return "sft+grpo", reason
+
+
+def grpo_prompts_per_step(trl_args: dict[str, Any]) -> int:
+    """Prompts a GRPO step rolls out, from GRPOConfig arguments (trl's defaults where absent: 8 rows a
+    device, no accumulation, 8 completions a prompt; one process).
+
+    >>> grpo_prompts_per_step({"num_generations": 4, "per_device_train_batch_size": 8,
+    ...                        "gradient_accumulation_steps": 4})
+    8
+    >>> grpo_prompts_per_step({})
+    1
+    """
+    rows = trl_args.get("generation_batch_size") or (
+        trl_args.get("per_device_train_batch_size", 8) * trl_args.get("gradient_accumulation_steps", 1))
+    return max(1, rows // trl_args.get("num_generations", 8))
+
+
+def affordable_grpo_steps(probe_seconds: float, probe_prompts: int, seconds: float, prompts_per_step: int) -> int:
+    """GRPO steps that fit in ``seconds``, estimated from auto's probe (``probe_prompts`` prompts rolled out
+    in ``probe_seconds``). The GRPO stage probes again first, after SFT, when completions run longer:
+    twice the probe's time is set aside for it; then a step rolls out ``prompts_per_step`` prompts and
+    trains on them in about 1.6 times that rollout's time (a CPU round 2 of headline17: a 117 s probe of
+    16 prompts, then a 250 s probe and 3 steps of 8 prompts in 275 s).
+
+    >>> affordable_grpo_steps(117.0, 16, 677.0, 8)  # that CPU round's quarter
+    4
+    >>> affordable_grpo_steps(3.0, 16, 120.0, 8)  # a GPU's
+    47
+    """
+    per_step = 1.6 * probe_seconds / max(probe_prompts, 1) * prompts_per_step
+    left = seconds - 2 * probe_seconds
+    if left <= 0:
+        return 0
+    return int(left // per_step) if per_step > 0 else 1_000_000
 
 
 def _wait_for_decision(request_path: Path, method: str) -> dict[str, Any]:

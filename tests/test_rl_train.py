@@ -420,6 +420,8 @@ def test_harness_train_usage_errors(tiny, data_dir, tmp_path) -> None:
         ("[grpo.trl]\nnum_generations = 'four'\n", "grpo.trl.num_generations"),
         ("method = 'dpo'\n", "method"),
         ("sft_below_informative_share = 2\n", "sft_below_informative_share"),
+        ("grpo_min_steps = -1\n", "grpo_min_steps"),
+        ("grpo_min_steps = 2.5\n", "grpo_min_steps"),
         ("[sft\n", "not valid TOML"),
     ]:
         toml = tmp_path / "bad.toml"
@@ -443,11 +445,12 @@ def test_train_help_does_not_import_torch() -> None:
 
 
 def test_shipped_train_toml_is_valid() -> None:
-    from rl.train import load_train_toml, validate_trl_settings
+    from rl.train import TrainSettings, load_train_toml, validate_trl_settings
 
     root = Path(__file__).resolve().parents[1]
     settings = load_train_toml(root / "configs" / "train.toml")
     assert settings.method == "auto" and settings.grpo.trl_args["num_generations"] == 4
+    assert settings.grpo_min_steps == TrainSettings().grpo_min_steps == 8
     validate_trl_settings(settings)
     for name in ("accelerate_single_gpu.yaml", "accelerate_multi_gpu.yaml", "accelerate_deepspeed_zero2.yaml"):
         assert "distributed_type" in (root / "configs" / name).read_text()
