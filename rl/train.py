@@ -28,9 +28,9 @@ from typing import Any
 
 from .checkpoint import CLOSELOOP_JSON, SCHEMA_VERSION, export_final, now_iso, read_closeloop_json, versions
 from .checkpoint import write_json_atomic
-from .common import ConfigError, TrainError, device_kind, is_main_process, wait_for_file
+from .common import ConfigError, TrainError, is_main_process, wait_for_file
 from .data import load_train_data
-from .grpo import GRPOSettings, ProbeResult, default_grpo_args
+from .grpo import GRPOSettings, ProbeResult
 from .sft import SFTSettings
 
 METHODS = ("sft", "grpo", "sft+grpo", "auto")
@@ -256,7 +256,7 @@ def train(model_dir: str | Path, data_dir: str | Path, out: str | Path, settings
 def _cold_start_decision(model_dir: Path, data: Any, settings: TrainSettings, out: Path) -> dict[str, Any]:
     """Probe the base model and choose the stages by :func:`auto_method`."""
     from .common import load_model, load_tokenizer, set_threads
-    from .grpo import auto_max_completion_length, probe_reward_variance
+    from .grpo import auto_max_completion_length, grpo_config, probe_reward_variance, prompts_per_step
 
     set_threads()
     tokenizer = load_tokenizer(model_dir)
@@ -268,16 +268,17 @@ def _cold_start_decision(model_dir: Path, data: Any, settings: TrainSettings, ou
                                   seed=settings.seed)  # fmt: skip
     del model
     write_json_atomic(out / BASE_PROBE_FILE, probe.to_json())
-    method, reason = auto_method(probe, settings)
+    per_step = prompts_per_step(grpo_config(settings.grpo, out / "stages" / "grpo"))
+    method, reason = auto_method(probe, settings, per_step)
     return {"method": method, "reason": reason, "probe": probe.summary()}
 
 
-def auto_method(probe: ProbeResult, settings: TrainSettings) -> tuple[str, str]:
+def auto_method(probe: ProbeResult, settings: TrainSettings, prompts_per_step: int = 8) -> tuple[str, str]:
     """``auto``'s choice from a probe of the base model: SFT first on a cold start (no prompt's reward
     varies), while the model passes fewer than ``sft_below_pass_rate`` of the probed prompts, or while
     fewer than ``sft_below_informative_share`` of them are informative (GRPO learns from those alone);
-    GRPO alone otherwise. SFT alone where GRPO after it could not run ``grpo_min_steps`` steps in its
-    share of ``max_seconds`` (judged by the probe's time).
+    GRPO alone otherwise. SFT alone where GRPO after it could not run ``grpo_min_steps`` steps of
+    ``prompts_per_step`` prompts in its share of ``max_seconds`` (judged by the probe's time).
 
     >>> def probe(pass_rates, seconds=0.0):
     ...     return ProbeResult([{}] * len(pass_rates), pass_rates, [], generations=4, seconds=seconds)
@@ -307,27 +308,11 @@ def auto_method(probe: ProbeResult, settings: TrainSettings) -> tuple[str, str]:
         return "grpo", counted
     if settings.max_seconds and settings.grpo_min_steps:
         quarter = (1 - SFT_SHARE) * settings.max_seconds
-        trl_args = {**default_grpo_args(device_kind()), **settings.grpo.trl_args}
-        steps = affordable_grpo_steps(probe.seconds, len(probe.rows), quarter, grpo_prompts_per_step(trl_args))
+        steps = affordable_grpo_steps(probe.seconds, len(probe.rows), quarter, prompts_per_step)
         if steps < settings.grpo_min_steps:
             return "sft", (f"{reason}; GRPO after it would afford about {steps} steps in {quarter:.0f} s "
                            f"(< grpo_min_steps {settings.grpo_min_steps}): SFT takes the whole time")  # fmt: skip
     return "sft+grpo", reason
-
-
-def grpo_prompts_per_step(trl_args: dict[str, Any]) -> int:
-    """Prompts a GRPO step rolls out, from GRPOConfig arguments (trl's defaults where absent: 8 rows a
-    device, no accumulation, 8 completions a prompt; one process).
-
-    >>> grpo_prompts_per_step({"num_generations": 4, "per_device_train_batch_size": 8,
-    ...                        "gradient_accumulation_steps": 4})
-    8
-    >>> grpo_prompts_per_step({})
-    1
-    """
-    rows = trl_args.get("generation_batch_size") or (
-        trl_args.get("per_device_train_batch_size", 8) * trl_args.get("gradient_accumulation_steps", 1))
-    return max(1, rows // trl_args.get("num_generations", 8))
 
 
 def affordable_grpo_steps(probe_seconds: float, probe_prompts: int, seconds: float, prompts_per_step: int) -> int:
