@@ -138,7 +138,7 @@ def import_openapi(path: str | Path) -> ImportResult:
 
 def _operation(doc: _Document, raw_path: str, method: str, item: dict[str, Any], pointer: str,
                default_domain: str) -> ToolSpec:  # fmt: skip
-    data, op = doc.data, item[method]
+    op = item[method]
     where = doc.where(pointer)
     if not isinstance(op, dict):
         raise SpecError(f"{where}: an operation must be an object")
