@@ -145,8 +145,8 @@ def main() -> int:
         "abstention_ceiling": ceiling,
         "objective": {"start": objective(start_acc, ceiling), "recorded": objective(recorded_acc, ceiling),
                       "variant": objective(variant_acc, ceiling)},
-        "accuracy": {c.value: {"start": start_acc.get(c), "recorded": recorded_acc.get(c), "variant": variant_acc.get(c)}
-                     for c in ids},
+        "accuracy": {c.value: {"start": start_acc.get(c), "recorded": recorded_acc.get(c),
+                               "variant": variant_acc.get(c)} for c in ids},
         "error_types": {"recorded": _error_types(folder / "eval"), "variant": _error_types(out / "eval")},
         "settings": asdict(settings),
     }  # fmt: skip
@@ -156,8 +156,8 @@ def main() -> int:
     named = ", ".join(f"{k}={v}" for k, v in named_changes.items())
     named = named or "no setting changed (the code at the commit)"
     variant = f"{named}, {n} samples, training <= {args.max_time:g} min"
-    row = (f"| {result['date'][:10]} | {result['machine']} | {result['commit']} | {args.loop} r{args.round} | {variant} "
-           f"| {result['steps']['recorded']} / {result['steps']['variant']} "
+    row = (f"| {result['date'][:10]} | {result['machine']} | {result['commit']} | {args.loop} r{args.round} "
+           f"| {variant} | {result['steps']['recorded']} / {result['steps']['variant']} "
            f"| {100 * result['objective']['start']:.1f} -> {100 * result['objective']['recorded']:.1f} / "
            f"{100 * result['objective']['variant']:.1f} | {per_category} |\n")  # fmt: skip
     append_result("round_variant", row, HEADER, result)

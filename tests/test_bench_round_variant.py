@@ -47,10 +47,8 @@ def test_probe_ids_and_scores_come_from_the_recorded_round(tmp_path, monkeypatch
 
     from bfcl_adapter.categories import Category
 
-    (tmp_path / "verdicts.jsonl").write_text(
-        "\n".join(json.dumps({"id": i, "category": c}) for i, c in
-                  (("simple_python_3", "simple_python"), ("parallel_9", "parallel"), ("simple_python_7", "simple_python")))
-    )  # fmt: skip
+    cases = (("simple_python_3", "simple_python"), ("parallel_9", "parallel"), ("simple_python_7", "simple_python"))
+    (tmp_path / "verdicts.jsonl").write_text("\n".join(json.dumps({"id": i, "category": c}) for i, c in cases))
     ids = round_variant._probe_ids(tmp_path)
     assert ids == {"simple_python": ["simple_python_3", "simple_python_7"], "parallel": ["parallel_9"]}
     (tmp_path / "scores.json").write_text(json.dumps({"categories": {
