@@ -137,8 +137,7 @@ class RealPhases:
             settings.method = self.settings.train_method
         elif cold_start and settings.method == "auto":
             # The probe eval already shows what auto's reward probe would find (no variance): the
-            # minutes that probe costs on a CPU go to SFT instead; GRPO comes in later rounds, where its
-            # steps fit the time (rl.train.auto_method).
+            # minutes that probe costs on a CPU go to SFT instead; GRPO comes in later rounds.
             settings.method = "sft"
         settings.seed = seed
         if self.settings.train_max_steps:

@@ -10,7 +10,7 @@ skips the finished stages and resumes the current one from its newest checkpoint
     seed = 0
     max_steps = 200          # cap per stage (also --max-steps)
     max_seconds = 1800       # wall-clock cap for the whole run (also --max-time); SFT gets 3/4 of it before GRPO
-    grpo_min_steps = 8       # auto: SFT alone when GRPO could not run this many steps in its quarter
+    grpo_min_steps = 0       # auto: SFT alone when GRPO could not run this many steps in its quarter
     [lora]                   # peft LoraConfig options for both stages (absent: full fine-tuning)
     [sft]                    # closeloop SFT knobs (rl.sft.SFTSettings)
     [sft.trl]                # any trl SFTConfig field
@@ -52,11 +52,11 @@ class TrainSettings:
     # GRPO alone, ran its 3 steps in 8 minutes and left 32 of the round's 40 unused (headline14).
     sft_below_informative_share: float = 0.25
     # auto: GRPO after SFT only if its quarter of max_seconds affords at least this many steps (estimated
-    # from the probe, `affordable_grpo_steps`); else SFT takes the whole time (0: always GRPO after).
-    # A CPU round 2 spent 525 of its 2707 s on a GRPO probe and 3 steps at lr 5e-6 (headline17), the
-    # time of ~37 SFT steps; 3 GRPO steps alone moved a round's probe objective by 0.2 points (37.2 ->
-    # 37.4, bench/results/round_variant.md).
-    grpo_min_steps: int = 8
+    # from the probe, `affordable_grpo_steps`); else SFT takes the whole time (0, the default: GRPO after
+    # SFT whatever its steps). A CPU round 2 spent 525 of its 2707 s on a GRPO probe and 3 steps at lr
+    # 5e-6 (headline17), the time of ~37 SFT steps; 8 here gave that time to SFT in a whole CPU run,
+    # which ended at report Non-Live 11.2, inside the spread of runs without it (bench/results/close_loop.md).
+    grpo_min_steps: int = 0
     sft: SFTSettings = field(default_factory=SFTSettings)
     grpo: GRPOSettings = field(default_factory=GRPOSettings)
 
@@ -286,9 +286,11 @@ def auto_method(probe: ProbeResult, settings: TrainSettings, prompts_per_step: i
     'sft+grpo'
     >>> auto_method(probe([1.0] * 14 + [0.5, 0.25]), TrainSettings())
     ('sft+grpo', 'pass rate 0.92 but 2 of 16 probed prompts have 0 < pass rate < 1 (< 0.25): SFT first')
-    >>> auto_method(probe([0.0] * 16, seconds=117.0), TrainSettings(max_seconds=2707))[0]
+    >>> auto_method(probe([0.0] * 16, seconds=117.0), TrainSettings(max_seconds=2707, grpo_min_steps=8))[0]
     'sft'
-    >>> auto_method(probe([0.0] * 16, seconds=3.0), TrainSettings(max_seconds=600))[0]
+    >>> auto_method(probe([0.0] * 16, seconds=3.0), TrainSettings(max_seconds=600, grpo_min_steps=8))[0]
+    'sft+grpo'
+    >>> auto_method(probe([0.0] * 16, seconds=117.0), TrainSettings(max_seconds=2707))[0]  # the default, 0
     'sft+grpo'
     >>> auto_method(probe([1.0] * 12 + [0.5] * 4), TrainSettings())
     ('grpo', '4 of 16 probed prompts have 0 < pass rate < 1')

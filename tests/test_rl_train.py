@@ -450,7 +450,7 @@ def test_shipped_train_toml_is_valid() -> None:
     root = Path(__file__).resolve().parents[1]
     settings = load_train_toml(root / "configs" / "train.toml")
     assert settings.method == "auto" and settings.grpo.trl_args["num_generations"] == 4
-    assert settings.grpo_min_steps == TrainSettings().grpo_min_steps == 8
+    assert settings.grpo_min_steps == TrainSettings().grpo_min_steps == 0
     validate_trl_settings(settings)
     for name in ("accelerate_single_gpu.yaml", "accelerate_multi_gpu.yaml", "accelerate_deepspeed_zero2.yaml"):
         assert "distributed_type" in (root / "configs" / name).read_text()
