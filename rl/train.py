@@ -268,8 +268,11 @@ def _cold_start_decision(model_dir: Path, data: Any, settings: TrainSettings, ou
                                   seed=settings.seed)  # fmt: skip
     del model
     write_json_atomic(out / BASE_PROBE_FILE, probe.to_json())
-    per_step = prompts_per_step(grpo_config(settings.grpo, out / "stages" / "grpo"))
-    method, reason = auto_method(probe, settings, per_step)
+    if settings.grpo_min_steps and settings.max_seconds:  # the GRPO-fit rule needs a step's prompts
+        config = grpo_config(settings.grpo, out / "stages" / "grpo")
+        method, reason = auto_method(probe, settings, prompts_per_step(config))
+    else:
+        method, reason = auto_method(probe, settings)
     return {"method": method, "reason": reason, "probe": probe.summary()}
 
 

@@ -394,6 +394,20 @@ def test_harness_train_auto_probes_and_warms_up_with_sft(tiny, data_dir, tmp_pat
     assert (out / BASE_PROBE_FILE).is_file() and [s["name"] for s in info["stages"]] == ["sft"]
 
 
+def test_auto_with_grpo_min_steps_counts_a_step_from_the_grpo_config(tiny, data_dir, tmp_path) -> None:
+    from rl.data import load_train_data
+    from rl.grpo import GRPOSettings
+    from rl.train import TrainSettings, _cold_start_decision
+
+    grpo = GRPOSettings(trl_args=dict(GRPO_ARGS), probe_prompts=4, probe_generations=2)
+    fits = TrainSettings(max_seconds=3600, grpo_min_steps=1, grpo=grpo)  # a tiny model's probe takes seconds
+    decision = _cold_start_decision(tiny, load_train_data(data_dir), fits, tmp_path)
+    assert decision["method"] == "sft+grpo" and "grpo_min_steps" not in decision["reason"]
+    never = TrainSettings(max_seconds=1, grpo_min_steps=1, grpo=grpo)  # no quarter holds a probe and a step
+    decision = _cold_start_decision(tiny, load_train_data(data_dir), never, tmp_path)
+    assert decision["method"] == "sft" and "grpo_min_steps 1" in decision["reason"]
+
+
 def test_harness_train_usage_errors(tiny, data_dir, tmp_path) -> None:
     from harness.errors import UsageError
     from harness.train_cmd import run
